@@ -1,0 +1,193 @@
+import { randomUUID } from "node:crypto";
+import cookie from "@fastify/cookie";
+import cors from "@fastify/cors";
+import helmet from "@fastify/helmet";
+import rateLimit from "@fastify/rate-limit";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from "fastify";
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+} from "fastify-type-provider-zod";
+import type { Redis } from "ioredis";
+import { registerAdminRoutes } from "./modules/admin/admin.route.ts";
+import { registerApiKeyRoutes } from "./modules/api-keys/api-keys.route.ts";
+import { createAudit } from "./modules/audit/index.ts";
+import { registerAuthRoutes } from "./modules/auth/auth.route.ts";
+import { createAuth } from "./modules/auth/create-auth.ts";
+import { createMailer, type Mailer } from "./modules/email/index.ts";
+import { registerHealthRoutes } from "./modules/health/health.route.ts";
+import { registerPageRoutes } from "./modules/pages/pages.route.ts";
+import { registerInvitationRoutes } from "./modules/workspaces/invitations.route.ts";
+import { registerMemberRoutes } from "./modules/workspaces/members.route.ts";
+import { registerWorkspaceRoutes } from "./modules/workspaces/workspaces.route.ts";
+import type { Config } from "./platform/config.ts";
+import type { AppContext } from "./platform/context.ts";
+import { memoryCounter, redisCounter } from "./platform/counters.ts";
+import type { Database } from "./platform/db/client.ts";
+import { registerErrorHandler } from "./platform/error-handler.ts";
+import type { Jobs } from "./platform/jobs.ts";
+import { loggerOptions } from "./platform/logger.ts";
+import { type Clock, systemClock } from "./platform/types.ts";
+
+export type AppDeps = {
+  config: Config;
+  database: Database;
+  /** Shared by rate limits and counters across nodes; in-memory stores without it. */
+  redis?: Redis | undefined;
+  jobs?: Jobs | undefined;
+  mailer?: Mailer | undefined;
+  clock?: Clock | undefined;
+  /** A ready pino logger (the CLI shares one between startup and requests). */
+  loggerInstance?: FastifyBaseLogger | undefined;
+  /** Or logger options (tests pass false). */
+  logger?: FastifyServerOptions["logger"];
+};
+
+declare module "fastify" {
+  interface FastifyInstance {
+    ctx: AppContext;
+    lifecycle: { shuttingDown: boolean };
+  }
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, database } = deps;
+  const app = Fastify({
+    ...(deps.loggerInstance
+      ? { loggerInstance: deps.loggerInstance }
+      : { logger: deps.logger ?? loggerOptions(config.logLevel) }),
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers["x-request-id"];
+      return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    forceCloseConnections: "idle",
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandler(app);
+
+  const clock = deps.clock ?? systemClock;
+  const audit = createAudit(database.db, app.log);
+  const ownMailer = !deps.mailer;
+  const mailer =
+    deps.mailer ??
+    createMailer({
+      db: database.db,
+      smtpUrl: config.smtpUrl,
+      from: config.emailFrom,
+      logger: app.log,
+      jobs: deps.jobs,
+    });
+  const auth = createAuth({ db: database.db, config, mailer, audit, logger: app.log });
+  const allowedOrigins = [...new Set([new URL(config.baseUrl).origin, ...config.corsOrigins])];
+  const ctx: AppContext = {
+    config,
+    database,
+    db: database.db,
+    auth,
+    authn: { db: database.db, auth, clock, allowedOrigins },
+    mailer,
+    audit,
+    clock,
+    jobs: deps.jobs,
+    loginFailures: deps.redis
+      ? redisCounter(deps.redis, "mc:login-fail", config.loginFailures.windowSeconds)
+      : memoryCounter(config.loginFailures.windowSeconds),
+  };
+  app.decorate("ctx", ctx);
+  app.decorate("lifecycle", { shuttingDown: false });
+  if (ownMailer) app.addHook("onClose", async () => mailer.close());
+
+  app.addHook("onRequest", async (req, reply) => {
+    reply.header("x-request-id", req.id);
+  });
+
+  // Security headers everywhere; the CSP is added to HTML responses only (JSON needs none).
+  await app.register(helmet, {
+    global: true,
+    contentSecurityPolicy: false,
+    hsts: config.baseUrl.startsWith("https://"),
+  });
+  app.addHook("onSend", async (_req, reply, payload) => {
+    const type = String(reply.getHeader("content-type") ?? "");
+    if (type.startsWith("text/html") && !reply.hasHeader("content-security-policy")) {
+      reply.header(
+        "content-security-policy",
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+          "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+      );
+    }
+    return payload;
+  });
+
+  await app.register(cors, {
+    credentials: true,
+    methods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
+    exposedHeaders: [
+      "set-auth-token",
+      "x-request-id",
+      "ratelimit-limit",
+      "ratelimit-remaining",
+      "ratelimit-reset",
+      "retry-after",
+    ],
+    origin: (origin, cb) => cb(null, origin === undefined || allowedOrigins.includes(origin)),
+  });
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    global: true,
+    max: config.rateLimit.max,
+    timeWindow: config.rateLimit.windowSeconds * 1000,
+    enableDraftSpec: true,
+    ...(deps.redis ? { redis: deps.redis, nameSpace: "mc:rl:" } : {}),
+    // A client whose token or key is known is limited on that, everyone else per IP.
+    keyGenerator: (req) => {
+      const h = req.headers.authorization;
+      return h?.toLowerCase().startsWith("bearer ") ? `tok:${h.slice(7, 7 + 24)}` : `ip:${req.ip}`;
+    },
+    errorResponseBuilder: (_req, c) =>
+      Object.assign(new Error(`Too many requests; retry in ${Math.ceil(c.ttl / 1000)} seconds`), {
+        statusCode: 429,
+      }),
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "MiniChat API",
+        version: "1.0.0",
+        description:
+          "Product routes live under /api/v1. Authenticate with a session (cookie or `Authorization: Bearer <session token>` from sign-in) or a workspace API key (`Authorization: Bearer mck_...`). Account routes (sign-up, sign-in, sessions, two-factor) are served by Better Auth under /api/auth.",
+      },
+      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, { routePrefix: "/api/docs", staticCSP: true });
+  app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+
+  registerHealthRoutes(app, ctx, app.lifecycle);
+  registerAuthRoutes(app, ctx);
+  registerWorkspaceRoutes(app, ctx);
+  registerMemberRoutes(app, ctx);
+  registerInvitationRoutes(app, ctx);
+  registerApiKeyRoutes(app, ctx);
+  registerAdminRoutes(app, ctx);
+  registerPageRoutes(app, ctx);
+
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,22 @@
+import { index, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+
+/** Every email the platform sends. With no SMTP configured this is the local outbox. */
+export const emailOutbox = pgTable(
+  "email_outbox",
+  {
+    id: text("id").primaryKey(),
+    to: text("to").notNull(),
+    subject: text("subject").notNull(),
+    text: text("text").notNull(),
+    html: text("html").notNull(),
+    template: text("template").notNull(),
+    locale: text("locale").notNull(),
+    /** outbox | smtp */
+    transport: text("transport").notNull(),
+    /** stored (outbox) | sent | failed */
+    status: text("status").notNull(),
+    error: text("error"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("email_outbox_created_idx").on(t.createdAt), index("email_outbox_to_idx").on(t.to)],
+);

@@ -1,0 +1,215 @@
+#!/usr/bin/env node
+// The `minichat` command: start | worker | migrate | create-admin | outbox.
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { pino } from "pino";
+import { buildApp } from "./app.ts";
+import { createAdmin } from "./modules/admin/create-admin.ts";
+import { createAudit } from "./modules/audit/index.ts";
+import { createMailer, findLatestEmails } from "./modules/email/index.ts";
+import { type Config, ConfigError, loadConfig } from "./platform/config.ts";
+import { type Database, openPglite, openPostgres } from "./platform/db/client.ts";
+import { runMigrations } from "./platform/db/migrate.ts";
+import { createJobs } from "./platform/jobs.ts";
+import { REDACT_PATHS } from "./platform/logger.ts";
+import { openRedis } from "./platform/redis.ts";
+
+const USAGE = `Usage: minichat <command>
+
+Commands:
+  start                      Run the server (HTTP API + background jobs). Applies migrations first.
+  worker                     Run background jobs only (scale these out in production).
+  migrate                    Apply database migrations and exit.
+  create-admin --email E     Make E a platform admin (creates the account if needed;
+               [--name N] [--password P]   prints a generated password when none is given).
+  outbox [--limit N] [--to E]  Print the latest emails from the local outbox.
+
+Configuration comes from environment variables; see .env.example.`;
+
+function logger(config: Config) {
+  return pino({
+    level: config.logLevel,
+    redact: { paths: REDACT_PATHS, censor: "[redacted]" },
+    base: { service: "minichat" },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  });
+}
+
+async function openDatabase(config: Config): Promise<Database> {
+  return config.databaseUrl
+    ? openPostgres(config.databaseUrl)
+    : openPglite({ dataDir: join(config.dataDir, "pg") });
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === "help" || command === "--help" || command === "-h") {
+    process.stdout.write(`${USAGE}\n`);
+    return command ? 0 : 2;
+  }
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`minichat: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+
+  switch (command) {
+    case "start":
+      return start(config, { http: true });
+    case "worker":
+      return start(config, { http: false });
+    case "migrate": {
+      const log = logger(config);
+      const database = await openDatabase(config);
+      await runMigrations(database);
+      log.info({ database: database.label }, "migrations applied");
+      await database.close();
+      return 0;
+    }
+    case "create-admin": {
+      const { values } = parseArgs({
+        args: rest,
+        options: { email: { type: "string" }, name: { type: "string" }, password: { type: "string" } },
+      });
+      if (!values.email) {
+        process.stderr.write("minichat create-admin: --email is required\n");
+        return 2;
+      }
+      const log = logger(config);
+      const database = await openDatabase(config);
+      await runMigrations(database);
+      try {
+        const result = await createAdmin({
+          config,
+          db: database.db,
+          email: values.email,
+          name: values.name,
+          password: values.password,
+          logger: log,
+          audit: createAudit(database.db, log),
+        });
+        process.stdout.write(
+          result.created
+            ? `Created platform admin ${result.email}${result.generatedPassword ? ` with password: ${result.generatedPassword}\n(shown once; change it after signing in)` : ""}\n`
+            : `${result.email} is now a platform admin\n`,
+        );
+        return 0;
+      } catch (err) {
+        process.stderr.write(`minichat create-admin: ${(err as Error).message}\n`);
+        return 1;
+      } finally {
+        await database.close();
+      }
+    }
+    case "outbox": {
+      const { values } = parseArgs({
+        args: rest,
+        options: { limit: { type: "string" }, to: { type: "string" } },
+      });
+      const limit = Math.min(200, Math.max(1, Number(values.limit ?? 10) || 10));
+      const database = await openDatabase(config);
+      await runMigrations(database);
+      const rows = await findLatestEmails(database.db, { limit, ...(values.to ? { to: values.to } : {}) });
+      if (rows.length === 0) process.stdout.write("The outbox is empty.\n");
+      for (const e of rows) {
+        process.stdout.write(
+          `── ${e.createdAt.toISOString()}  ${e.status}  to ${e.to}\nSubject: ${e.subject}\n\n${e.text}\n`,
+        );
+      }
+      await database.close();
+      return 0;
+    }
+    default:
+      process.stderr.write(`minichat: unknown command "${command}"\n\n${USAGE}\n`);
+      return 2;
+  }
+}
+
+async function start(config: Config, opts: { http: boolean }): Promise<number> {
+  const log = logger(config);
+  const database = await openDatabase(config);
+  await runMigrations(database);
+  if (!database.vectorAvailable) {
+    log.warn(
+      "pgvector is not installed in this PostgreSQL: semantic search is disabled, lexical search still works",
+    );
+  }
+  const redis = config.redisUrl ? await openRedis(config.redisUrl) : undefined;
+  const jobs = createJobs(database, { databaseUrl: config.databaseUrl, logger: log });
+  await jobs.start();
+  const mailer = createMailer({
+    db: database.db,
+    smtpUrl: config.smtpUrl,
+    from: config.emailFrom,
+    logger: log,
+    jobs,
+  });
+  await jobs.register([...mailer.queues] as never, { work: true });
+
+  const app = opts.http
+    ? await buildApp({ config, database, redis, jobs, mailer, loggerInstance: log })
+    : undefined;
+  log.info(
+    {
+      mode: config.mode,
+      database: database.label,
+      queue: jobs.label,
+      redis: config.redisUrl ? "connected" : "not configured (in-memory rate limits)",
+      email: mailer.transport === "smtp" ? "SMTP" : "local outbox (minichat outbox)",
+    },
+    `MiniChat ${opts.http ? "server" : "worker"} starting in ${config.mode} mode: database ${database.label}, queue ${jobs.label}`,
+  );
+  if (app) {
+    await app.listen({ port: config.port, host: config.host });
+    log.info(`MiniChat is ready at ${config.baseUrl}`);
+    process.stdout.write(
+      `\n  MiniChat is running at ${config.baseUrl}\n  API reference: ${config.baseUrl}/api/docs\n\n`,
+    );
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "shutting down: no new requests, finishing in-flight requests and jobs");
+    const timeoutMs = config.shutdownTimeoutSeconds * 1000;
+    const force = setTimeout(() => {
+      log.error("shutdown took too long; exiting");
+      process.exit(1);
+    }, timeoutMs + 5000);
+    force.unref();
+    try {
+      if (app) {
+        app.lifecycle.shuttingDown = true;
+        await app.close();
+      }
+      await jobs.stop(timeoutMs);
+      mailer.close();
+      redis?.disconnect();
+      await database.close();
+      log.info("stopped cleanly");
+      process.exit(0);
+    } catch (err) {
+      log.error({ err }, "error during shutdown");
+      process.exit(1);
+    }
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  return new Promise<number>(() => {});
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== undefined) process.exitCode = code;
+  },
+  (err) => {
+    process.stderr.write(`minichat: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);

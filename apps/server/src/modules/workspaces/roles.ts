@@ -1,0 +1,60 @@
+import { createAccessControl } from "better-auth/plugins/access";
+import { defaultStatements } from "better-auth/plugins/organization/access";
+import { AppError } from "../../platform/errors.ts";
+
+// The one role matrix. Better Auth's organization plugin enforces it on its own endpoints
+// (invitations, member changes) and our routes ask `assertCan` for everything else.
+
+export const statements = {
+  ...defaultStatements,
+  apiKey: ["create", "read", "revoke"],
+  auditLog: ["read"],
+} as const;
+
+export const ac = createAccessControl(statements);
+
+export const ROLES = ["owner", "admin", "operator", "viewer"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const roles = {
+  owner: ac.newRole({
+    organization: ["update", "delete"],
+    member: ["create", "update", "delete"],
+    invitation: ["create", "cancel"],
+    team: ["create", "update", "delete"],
+    ac: ["create", "read", "update", "delete"],
+    apiKey: ["create", "read", "revoke"],
+    auditLog: ["read"],
+  }),
+  admin: ac.newRole({
+    organization: ["update"],
+    member: ["create", "update", "delete"],
+    invitation: ["create", "cancel"],
+    team: ["create", "update", "delete"],
+    ac: ["read"],
+    apiKey: ["create", "read", "revoke"],
+    auditLog: ["read"],
+  }),
+  operator: ac.newRole({}),
+  viewer: ac.newRole({}),
+};
+
+export type Statements = typeof statements;
+export type Permission = { [K in keyof Statements]?: Statements[K][number][] };
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
+
+export function can(role: string, permission: Permission): boolean {
+  if (!isRole(role)) return false;
+  return roles[role].authorize(permission as never).success;
+}
+
+export function assertCan(role: string, permission: Permission): void {
+  if (!can(role, permission)) {
+    throw new AppError("FORBIDDEN", `Your role (${role}) does not allow this action`, {
+      required: permission,
+    });
+  }
+}

@@ -1,0 +1,143 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { z } from "zod";
+
+// The only module that reads the environment. Everything else receives a `Config`.
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const list = z.string().transform((v) =>
+  v
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+
+const url = (protocols: string[]) =>
+  z.url({
+    protocol: new RegExp(`^(${protocols.join("|")})$`),
+    error: `must be a ${protocols.join(" or ")} URL`,
+  });
+
+const secretKey = z
+  .string()
+  .min(32, "must be at least 32 characters (generate one with: openssl rand -base64 48)");
+
+export const ZEnv = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  DATA_DIR: z.string().min(1).default("./data"),
+  DATABASE_URL: url(["postgres", "postgresql"]).optional(),
+  REDIS_URL: url(["redis", "rediss"]).optional(),
+  BASE_URL: url(["http", "https"]).optional(),
+  SECRET_KEY: secretKey.optional(),
+  PREVIOUS_SECRET_KEYS: list.optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  CORS_ORIGINS: list.optional(),
+  SMTP_URL: url(["smtp", "smtps"]).optional(),
+  EMAIL_FROM: z.string().min(3).default("MiniChat <no-reply@minichat.local>"),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(300),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  AUTH_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(20),
+  LOGIN_FAILURES_MAX: z.coerce.number().int().min(1).default(5),
+  LOGIN_FAILURES_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+  REQUIRE_EMAIL_VERIFICATION: bool.default(false),
+  TRUST_PROXY: bool.default(false),
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(25),
+});
+
+export type Config = {
+  env: "development" | "production" | "test";
+  mode: "embedded" | "production";
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  baseUrl: string;
+  secretKey: string;
+  previousSecretKeys: string[];
+  logLevel: string;
+  corsOrigins: string[];
+  smtpUrl: string | undefined;
+  emailFrom: string;
+  bodyLimitBytes: number;
+  rateLimit: { max: number; windowSeconds: number; authMax: number };
+  loginFailures: { max: number; windowSeconds: number };
+  requireEmailVerification: boolean;
+  trustProxy: boolean;
+  shutdownTimeoutSeconds: number;
+};
+
+export class ConfigError extends Error {}
+
+/** Validates the environment; throws ConfigError with one line naming the bad variable. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // Empty strings mean "not set" (common in .env files and compose files).
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = ZEnv.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`Invalid environment variable ${String(issue.path[0])}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  const mode = e.DATABASE_URL ? "production" : "embedded";
+  const dataDir = resolve(e.DATA_DIR);
+  let secret = e.SECRET_KEY;
+  if (!secret) {
+    if (mode === "production") {
+      throw new ConfigError(
+        "Missing environment variable SECRET_KEY: required when DATABASE_URL is set (generate one with: openssl rand -base64 48)",
+      );
+    }
+    secret = readOrCreateSecret(dataDir);
+  }
+  const baseUrl = (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");
+  return {
+    env: e.NODE_ENV,
+    mode,
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    baseUrl,
+    secretKey: secret,
+    previousSecretKeys: e.PREVIOUS_SECRET_KEYS ?? [],
+    logLevel: e.LOG_LEVEL,
+    corsOrigins: e.CORS_ORIGINS ?? [new URL(baseUrl).origin],
+    smtpUrl: e.SMTP_URL,
+    emailFrom: e.EMAIL_FROM,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    rateLimit: {
+      max: e.RATE_LIMIT_MAX,
+      windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS,
+      authMax: e.AUTH_RATE_LIMIT_MAX,
+    },
+    loginFailures: { max: e.LOGIN_FAILURES_MAX, windowSeconds: e.LOGIN_FAILURES_WINDOW_SECONDS },
+    requireEmailVerification: e.REQUIRE_EMAIL_VERIFICATION,
+    trustProxy: e.TRUST_PROXY,
+    shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
+  };
+}
+
+/** Embedded mode keeps a generated secret in DATA_DIR so restarts keep sessions and ciphertexts valid. */
+function readOrCreateSecret(dataDir: string): string {
+  const file = join(dataDir, "secret.key");
+  if (existsSync(file)) {
+    const value = readFileSync(file, "utf8").trim();
+    if (value.length >= 32) return value;
+    throw new ConfigError(
+      `Invalid secret file ${file}: shorter than 32 characters; delete it to generate a new one`,
+    );
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const value = randomBytes(48).toString("base64url");
+  writeFileSync(file, `${value}\n`, { mode: 0o600 });
+  return value;
+}
