@@ -101,7 +101,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     clock,
     jobs: deps.jobs,
     loginFailures: deps.redis
-      ? redisCounter(deps.redis, "mc:login-fail", config.loginFailures.windowSeconds)
+      ? redisCounter(deps.redis, `${config.redisKeyPrefix}login-fail`, config.loginFailures.windowSeconds)
       : memoryCounter(config.loginFailures.windowSeconds),
   };
   app.decorate("ctx", ctx);
@@ -149,7 +149,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     max: config.rateLimit.max,
     timeWindow: config.rateLimit.windowSeconds * 1000,
     enableDraftSpec: true,
-    ...(deps.redis ? { redis: deps.redis, nameSpace: "mc:rl:" } : {}),
+    ...(deps.redis ? { redis: deps.redis, nameSpace: `${config.redisKeyPrefix}rl:` } : {}),
     // A client whose token or key is known is limited on that, everyone else per IP.
     keyGenerator: (req) => {
       const h = req.headers.authorization;

@@ -33,6 +33,10 @@ export const ZEnv = z.object({
   DATA_DIR: z.string().min(1).default("./data"),
   DATABASE_URL: url(["postgres", "postgresql"]).optional(),
   REDIS_URL: url(["redis", "rediss"]).optional(),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[\w:.-]{1,40}$/, "letters, digits and : . - _ only")
+    .default("mc:"),
   BASE_URL: url(["http", "https"]).optional(),
   SECRET_KEY: secretKey.optional(),
   PREVIOUS_SECRET_KEYS: list.optional(),
@@ -59,6 +63,7 @@ export type Config = {
   dataDir: string;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
+  redisKeyPrefix: string;
   baseUrl: string;
   secretKey: string;
   previousSecretKeys: string[];
@@ -106,6 +111,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     dataDir,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
     baseUrl,
     secretKey: secret,
     previousSecretKeys: e.PREVIOUS_SECRET_KEYS ?? [],

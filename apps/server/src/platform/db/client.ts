@@ -24,6 +24,8 @@ export type Database = {
   jobsAdapter: BossDatabase | undefined;
   /** Raw SQL for the few places that need it (health checks, test setup). */
   query<T = Record<string, unknown>>(text: string, values?: unknown[]): Promise<T[]>;
+  /** PGlite only: a snapshot of the whole data directory (tests clone databases from it). */
+  dump: (() => Promise<Blob>) | undefined;
   close(): Promise<void>;
 };
 
@@ -56,6 +58,7 @@ export async function openPglite(opts: { dataDir?: string; loadDataDir?: Blob })
       const res = await client.query(text, values ?? []);
       return res.rows as never;
     },
+    dump: () => client.dumpDataDir("none"),
     async close() {
       if (!client.closed) await client.close();
     },
@@ -86,6 +89,7 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
       const res = await pool.query(text, values ?? []);
       return res.rows as never;
     },
+    dump: undefined,
     async close() {
       await pool.end();
     },
