@@ -7,7 +7,7 @@ import { buildApp } from "./app.ts";
 import { createAdmin } from "./modules/admin/create-admin.ts";
 import { createAudit } from "./modules/audit/index.ts";
 import { createMailer, findLatestEmails } from "./modules/email/index.ts";
-import { type Config, ConfigError, loadConfig } from "./platform/config.ts";
+import { type Config, ConfigError, loadConfig, loadDotEnv } from "./platform/config.ts";
 import { type Database, openPglite, openPostgres } from "./platform/db/client.ts";
 import { runMigrations } from "./platform/db/migrate.ts";
 import { createJobs } from "./platform/jobs.ts";
@@ -49,6 +49,7 @@ async function main(argv: string[]): Promise<number> {
   }
   let config: Config;
   try {
+    loadDotEnv();
     config = loadConfig(process.env);
   } catch (err) {
     if (err instanceof ConfigError) {

@@ -81,6 +81,16 @@ export type Config = {
 
 export class ConfigError extends Error {}
 
+/** Loads `.env` from the working directory when present; real environment variables win. */
+export function loadDotEnv(file = ".env"): void {
+  if (!existsSync(file)) return;
+  try {
+    process.loadEnvFile(file);
+  } catch (err) {
+    throw new ConfigError(`Cannot read ${file}: ${(err as Error).message}`);
+  }
+}
+
 /** Validates the environment; throws ConfigError with one line naming the bad variable. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   // Empty strings mean "not set" (common in .env files and compose files).
