@@ -17,6 +17,7 @@ import { registerAdminRoutes } from "./modules/admin/admin.route.ts";
 import { registerApiKeyRoutes } from "./modules/api-keys/api-keys.route.ts";
 import { createAudit } from "./modules/audit/index.ts";
 import { registerAuthRoutes } from "./modules/auth/auth.route.ts";
+import { getPrincipal } from "./modules/auth/authenticate.ts";
 import { createAuth } from "./modules/auth/create-auth.ts";
 import { createMailer, type Mailer } from "./modules/email/index.ts";
 import { registerHealthRoutes } from "./modules/health/health.route.ts";
@@ -150,10 +151,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     timeWindow: config.rateLimit.windowSeconds * 1000,
     enableDraftSpec: true,
     ...(deps.redis ? { redis: deps.redis, nameSpace: `${config.redisKeyPrefix}rl:` } : {}),
-    // A client whose token or key is known is limited on that, everyone else per IP.
-    keyGenerator: (req) => {
-      const h = req.headers.authorization;
-      return h?.toLowerCase().startsWith("bearer ") ? `tok:${h.slice(7, 7 + 24)}` : `ip:${req.ip}`;
+    // A client whose session or key is known (verified, not merely presented: a made-up bearer
+    // token must not buy a fresh allowance) is limited on that, everyone else per IP. The
+    // principal is cached per request, so the route's own authentication reuses this lookup.
+    keyGenerator: async (req) => {
+      if (req.headers.authorization || req.headers.cookie) {
+        const who = await getPrincipal(req, ctx.authn).catch(() => null);
+        if (who?.kind === "user") return `usr:${who.user.id}`;
+        if (who?.kind === "apiKey") return `key:${who.keyId}`;
+      }
+      return `ip:${req.ip}`;
     },
     errorResponseBuilder: (_req, c) =>
       Object.assign(new Error(`Too many requests; retry in ${Math.ceil(c.ttl / 1000)} seconds`), {

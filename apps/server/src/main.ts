@@ -210,6 +210,11 @@ main(process.argv.slice(2)).then(
     if (code !== undefined) process.exitCode = code;
   },
   (err) => {
+    if (String((err as { code?: unknown })?.code).startsWith("ERR_PARSE_ARGS")) {
+      // A mistyped option is a usage error: one line and exit code 2, not a stack trace.
+      process.stderr.write(`minichat: ${(err as Error).message} (see: minichat help)\n`);
+      process.exit(2);
+    }
     process.stderr.write(`minichat: ${(err as Error).stack ?? String(err)}\n`);
     process.exit(1);
   },

@@ -35,7 +35,9 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
     onData(stream, session, callback) {
       simpleParser(stream)
         .then((parsed) => {
-          const to = Array.isArray(parsed.to) ? parsed.to.map((a) => a.text).join(", ") : (parsed.to?.text ?? "");
+          const to = Array.isArray(parsed.to)
+            ? parsed.to.map((a) => a.text).join(", ")
+            : (parsed.to?.text ?? "");
           messages.push({
             envelopeTo: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
             from: parsed.from?.text ?? "",

@@ -72,9 +72,9 @@ describe("loadConfig: defaults", () => {
     expect(config.trustProxy).toBe(true);
     expect(config.rateLimit.max).toBe(7);
     expect(config.dataDir).toBe(resolve("relative/dir"));
-    expect(loadConfig({ SECRET_KEY: SECRET, REQUIRE_EMAIL_VERIFICATION: "false" }).requireEmailVerification).toBe(
-      false,
-    );
+    expect(
+      loadConfig({ SECRET_KEY: SECRET, REQUIRE_EMAIL_VERIFICATION: "false" }).requireEmailVerification,
+    ).toBe(false);
   });
 
   it("switches to production mode when DATABASE_URL is set", () => {

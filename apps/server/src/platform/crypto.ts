@@ -58,6 +58,9 @@ export function createKeyRing(currentSecret: string, previousSecrets: string[] =
       );
     }
     const raw = Buffer.from(parts[3]!, "base64url");
+    // 12-byte IV + full 16-byte tag: a truncated value must not reach the cipher (Node throws a
+    // bare TypeError for an empty IV or tag, and would accept a shortened tag).
+    if (raw.length < 28) throw new AppError("INTERNAL", "Encrypted value is truncated");
     return { key, iv: raw.subarray(0, 12), tag: raw.subarray(12, 28), body: raw.subarray(28) };
   }
 
@@ -73,7 +76,7 @@ export function createKeyRing(currentSecret: string, previousSecrets: string[] =
     },
     open(sealed, context = "") {
       const { key, iv, tag, body } = parse(sealed);
-      const decipher = createDecipheriv("aes-256-gcm", key.key, iv);
+      const decipher = createDecipheriv("aes-256-gcm", key.key, iv, { authTagLength: 16 });
       decipher.setAAD(Buffer.from(context));
       decipher.setAuthTag(tag);
       try {

@@ -244,7 +244,10 @@ describe("audit trail", () => {
       .where(and(eq(auditLog.actorUserId, u.user.id), eq(auditLog.action, "auth.sign_in")));
     expect(ok).toHaveLength(1);
     expect(ok[0]?.metadata).toEqual({ method: "password" });
-    const failed = await t.database.db.select().from(auditLog).where(eq(auditLog.action, "auth.sign_in_failed"));
+    const failed = await t.database.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.action, "auth.sign_in_failed"));
     expect(failed.filter((r) => r.metadata?.email === u.user.email)).toHaveLength(1);
     const signUps = await t.database.db
       .select()

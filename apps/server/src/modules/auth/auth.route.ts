@@ -43,11 +43,17 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
         );
       }
     }
-    const actorBefore =
-      req.method === "POST" && SESSION_AUDITED[path]
-        ? ((await auth.api.getSession({ headers: fromNodeHeaders(req.headers) }))?.user.id ?? null)
-        : null;
     const loginSecondFactor = Boolean(req.headers.cookie?.includes(TWO_FACTOR_COOKIE));
+    // verify-totp from a session confirms a new authenticator only while 2FA is still off.
+    const confirmingTotp = path === "/two-factor/verify-totp" && !loginSecondFactor;
+    const before =
+      req.method === "POST" && (SESSION_AUDITED[path] || confirmingTotp)
+        ? await auth.api.getSession({ headers: fromNodeHeaders(req.headers) })
+        : null;
+    const actorBefore = before?.user.id ?? null;
+    const twoFactorWasOn = Boolean(
+      (before?.user as { twoFactorEnabled?: boolean | null } | undefined)?.twoFactorEnabled,
+    );
 
     const init: RequestInit = { method: req.method, headers: fromNodeHeaders(req.headers) };
     if (req.method !== "GET" && req.method !== "HEAD" && body !== undefined && body !== null) {
@@ -82,7 +88,8 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
           ...meta,
           metadata: { method: `password+${path.split("-").pop()}` },
         });
-      else await audit({ action: "auth.two_factor_enabled", actorUserId: userId, ...meta });
+      else if (confirmingTotp && !twoFactorWasOn)
+        await audit({ action: "auth.two_factor_enabled", actorUserId: userId, ...meta });
     } else if (ok && path === "/reset-password" && req.method === "POST") {
       await audit({ action: "auth.password_reset", ...meta });
     } else if (ok && SESSION_AUDITED[path] && actorBefore) {

@@ -71,7 +71,14 @@ export function createAuth({ db, config, mailer, audit, logger }: AuthDeps) {
     logger: {
       log: (level, message, ...args) => {
         const fn = level === "error" ? logger.error : level === "warn" ? logger.warn : logger.debug;
-        fn.call(logger, { args: args.length ? args : undefined, component: "better-auth" }, message);
+        // An Error nested in `args` would be logged as {}; pino serializes it only under `err`.
+        const err = args.find((a) => a instanceof Error);
+        const rest = args.filter((a) => a !== err);
+        fn.call(
+          logger,
+          { ...(err ? { err } : {}), args: rest.length ? rest : undefined, component: "better-auth" },
+          message,
+        );
       },
     },
     database: drizzleAdapter(db, {
@@ -130,6 +137,9 @@ export function createAuth({ db, config, mailer, audit, logger }: AuthDeps) {
     },
     advanced: {
       useSecureCookies: secure,
+      // Better Auth turns its Origin (CSRF) check off by default when the *process* looks like a
+      // test run (NODE_ENV=test or TEST=true); keep it on whatever the environment says.
+      disableOriginCheck: false,
       defaultCookieAttributes: { sameSite: "lax", httpOnly: true, secure },
       database: { generateId: ({ model }) => newId(ID_PREFIX[model] ?? "id") },
       ipAddress: { ipAddressHeaders: config.trustProxy ? ["x-forwarded-for"] : [] },
@@ -191,8 +201,10 @@ export function createAuth({ db, config, mailer, audit, logger }: AuthDeps) {
       }),
     },
     plugins: [
-      bearer(),
+      // twoFactor before bearer: plugin after-hooks run in this order, and a sign-in that still
+      // needs its second factor must not hand out a set-auth-token (of an already deleted session).
       twoFactor({ issuer: "MiniChat", backupCodeOptions: { amount: 10, length: 10 } }),
+      bearer(),
       organization({
         ac,
         roles,

@@ -89,7 +89,9 @@ describe("email over SMTP", () => {
     expect(mail.text).toContain(want.action);
     expect(mail.text).toContain(`${BASE_URL}/invitations/${inv.json().id}`);
     expect(mail.html).toContain(`<html lang="${locale}">`);
-    const row = await eventually(async () => (await outboxFor(t.database, to)).find((r) => r.status === "sent"));
+    const row = await eventually(async () =>
+      (await outboxFor(t.database, to)).find((r) => r.status === "sent"),
+    );
     expect(row).toMatchObject({ template: "invitation", locale });
   });
 });
@@ -166,13 +168,13 @@ describe("email when the SMTP server is down", () => {
 
     // pg-boss keeps the job and will try again later.
     const job = await eventually(async () => {
-      const rows = await down.database.query<{ state: string; retry_count: number }>(
-        "SELECT state, retry_count FROM pgboss.job WHERE name = 'email.send' AND data->>'id' = $1",
+      const rows = await down.database.query<{ state: string; retry_limit: number }>(
+        "SELECT state, retry_limit FROM pgboss.job WHERE name = 'email.send' AND data->>'id' = $1",
         [failed!.id],
       );
       return rows.find((r) => r.state === "retry");
     });
-    expect(job).toMatchObject({ state: "retry", retry_count: 1 });
+    expect(job).toMatchObject({ state: "retry", retry_limit: 8 });
 
     // The account is usable even though its email is stuck.
     const session = await down.app.inject({

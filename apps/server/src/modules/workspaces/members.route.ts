@@ -10,6 +10,7 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppContext } from "../../platform/context.ts";
+import type { Db } from "../../platform/db/client.ts";
 import { AppError, notFound } from "../../platform/errors.ts";
 import { requireWorkspace } from "../auth/authenticate.ts";
 import { assertCan } from "./roles.ts";
@@ -18,7 +19,9 @@ import {
   deleteMember,
   findMemberById,
   findMembers,
+  findMembership,
   updateMemberRole,
+  withWorkspaceLock,
 } from "./workspaces.repo.ts";
 
 const errors = {
@@ -28,6 +31,13 @@ const errors = {
   404: ZErrorResponse,
   409: ZErrorResponse,
 };
+
+/** The caller's role read inside the lock: a role changed a moment ago counts, not the one at sign-in. */
+async function currentRole(tx: Db, workspaceId: string, userId: string | null): Promise<string> {
+  const membership = userId ? await findMembership(tx, workspaceId, userId) : undefined;
+  if (!membership) throw new AppError("NOT_FOUND", "Workspace not found");
+  return membership.role;
+}
 
 export function registerMemberRoutes(app: FastifyInstance, ctx: AppContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -76,21 +86,26 @@ export function registerMemberRoutes(app: FastifyInstance, ctx: AppContext): voi
       const access = await requireWorkspace(req, ctx.authn, req.params.workspaceId, {
         permission: { member: ["update"] },
       });
-      const target = await findMemberById(ctx.db, access.workspaceId, req.params.memberId);
-      if (!target) throw notFound("Member");
       const { role } = req.body;
-      if ((role === "owner" || target.role === "owner") && access.role !== "owner") {
-        throw new AppError("FORBIDDEN", "Only an owner can grant or remove the owner role");
-      }
-      if (
-        target.role === "owner" &&
-        role !== "owner" &&
-        (await countOwners(ctx.db, access.workspaceId)) <= 1
-      ) {
-        throw new AppError("CONFLICT", "A workspace needs at least one owner; make someone else owner first");
-      }
-      if (role !== target.role) {
-        await updateMemberRole(ctx.db, access.workspaceId, target.id, role);
+      const { target, changed } = await withWorkspaceLock(ctx.db, access.workspaceId, async (tx) => {
+        const actorRole = await currentRole(tx, access.workspaceId, access.userId);
+        assertCan(actorRole, { member: ["update"] });
+        const target = await findMemberById(tx, access.workspaceId, req.params.memberId);
+        if (!target) throw notFound("Member");
+        if ((role === "owner" || target.role === "owner") && actorRole !== "owner") {
+          throw new AppError("FORBIDDEN", "Only an owner can grant or remove the owner role");
+        }
+        if (target.role === "owner" && role !== "owner" && (await countOwners(tx, access.workspaceId)) <= 1) {
+          throw new AppError(
+            "CONFLICT",
+            "A workspace needs at least one owner; make someone else owner first",
+          );
+        }
+        if (role === target.role) return { target, changed: false };
+        await updateMemberRole(tx, access.workspaceId, target.id, role);
+        return { target, changed: true };
+      });
+      if (changed) {
         await ctx.audit({
           action: "member.role_changed",
           workspaceId: access.workspaceId,
@@ -118,17 +133,24 @@ export function registerMemberRoutes(app: FastifyInstance, ctx: AppContext): voi
     },
     async (req) => {
       const access = await requireWorkspace(req, ctx.authn, req.params.workspaceId, {});
-      const target = await findMemberById(ctx.db, access.workspaceId, req.params.memberId);
-      if (!target) throw notFound("Member");
-      const self = target.userId === access.userId;
-      if (!self) assertCan(access.role ?? "", { member: ["delete"] });
-      if (target.role === "owner" && !self && access.role !== "owner") {
-        throw new AppError("FORBIDDEN", "Only an owner can remove an owner");
-      }
-      if (target.role === "owner" && (await countOwners(ctx.db, access.workspaceId)) <= 1) {
-        throw new AppError("CONFLICT", "A workspace needs at least one owner; make someone else owner first");
-      }
-      await deleteMember(ctx.db, access.workspaceId, target.id);
+      const { target, self } = await withWorkspaceLock(ctx.db, access.workspaceId, async (tx) => {
+        const actorRole = await currentRole(tx, access.workspaceId, access.userId);
+        const target = await findMemberById(tx, access.workspaceId, req.params.memberId);
+        if (!target) throw notFound("Member");
+        const self = target.userId === access.userId;
+        if (!self) assertCan(actorRole, { member: ["delete"] });
+        if (target.role === "owner" && !self && actorRole !== "owner") {
+          throw new AppError("FORBIDDEN", "Only an owner can remove an owner");
+        }
+        if (target.role === "owner" && (await countOwners(tx, access.workspaceId)) <= 1) {
+          throw new AppError(
+            "CONFLICT",
+            "A workspace needs at least one owner; make someone else owner first",
+          );
+        }
+        await deleteMember(tx, access.workspaceId, target.id);
+        return { target, self };
+      });
       await ctx.audit({
         action: "member.removed",
         workspaceId: access.workspaceId,

@@ -53,6 +53,26 @@ export async function findMemberById(
   return row;
 }
 
+/**
+ * Runs `fn` in a transaction holding the workspace row's lock, so an owner-count check and the
+ * change it guards cannot interleave with another one (two owners removing each other at once
+ * would otherwise leave the workspace without an owner).
+ */
+export async function withWorkspaceLock<T>(
+  db: Db,
+  workspaceId: string,
+  fn: (tx: Db) => Promise<T>,
+): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx
+      .select({ id: workspaces.id })
+      .from(workspaces)
+      .where(eq(workspaces.id, workspaceId))
+      .for("update");
+    return fn(tx as unknown as Db);
+  });
+}
+
 export async function countOwners(db: Db, workspaceId: string): Promise<number> {
   const rows = await db
     .select({ id: members.id })
