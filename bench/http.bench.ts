@@ -67,7 +67,9 @@ async function run(title: string, path: string, headers: Record<string, string> 
 console.log(`MiniChat HTTP baseline — ${pgUrl ? "PostgreSQL" : "PGlite"}, 10 connections, ${seconds}s each`);
 await run("GET /healthz", "/healthz");
 await run("GET /api/v1/workspaces (session)", "/api/v1/workspaces", { authorization: `Bearer ${token}` });
-await run("GET /api/v1/workspaces/:id (API key)", `/api/v1/workspaces/${wsId}`, { authorization: `Bearer ${apiKey}` });
+await run("GET /api/v1/workspaces/:id (API key)", `/api/v1/workspaces/${wsId}`, {
+  authorization: `Bearer ${apiKey}`,
+});
 
 await app.close();
 await database.close();

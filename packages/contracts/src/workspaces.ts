@@ -50,7 +50,7 @@ export const ZInvitation = z
     workspaceId: ZId("ws"),
     email: z.string(),
     role: ZRole,
-    status: z.enum(["pending", "accepted", "rejected", "canceled"]),
+    status: z.enum(["pending", "accepted", "rejected", "canceled", "expired"]),
     expiresAt: z.iso.datetime(),
   })
   .meta({ id: "Invitation" });

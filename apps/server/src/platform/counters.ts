@@ -10,6 +10,8 @@ export type WindowCounter = {
   reset(key: string): Promise<void>;
 };
 
+const MAX_KEYS = 100_000;
+
 export function memoryCounter(windowSeconds: number, now: () => number = Date.now): WindowCounter {
   const entries = new Map<string, { count: number; resetAt: number }>();
   const live = (key: string) => {
@@ -29,8 +31,13 @@ export function memoryCounter(windowSeconds: number, now: () => number = Date.no
       const e = live(key) ?? { count: 0, resetAt: now() + windowSeconds * 1000 };
       e.count += 1;
       entries.set(key, e);
-      if (entries.size > 100_000) {
+      if (entries.size > MAX_KEYS) {
         for (const k of entries.keys()) if (!live(k)) entries.delete(k);
+        // Still too many live keys (e.g. a flood of distinct emails): drop the oldest windows.
+        for (const k of entries.keys()) {
+          if (entries.size <= MAX_KEYS * 0.9) break;
+          entries.delete(k);
+        }
       }
       return e.count;
     },

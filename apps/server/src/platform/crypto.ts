@@ -10,8 +10,8 @@ import { AppError } from "./errors.ts";
 
 // Secrets at rest (provider keys, channel tokens, ...) are sealed with AES-256-GCM under a key
 // ring derived from SECRET_KEY. Each ciphertext names the key id it was sealed with, so an
-// operator can rotate SECRET_KEY (moving the old one to PREVIOUS_SECRET_KEYS) and re-seal
-// everything with `minichat rotate-secrets` while old values keep decrypting.
+// operator can rotate SECRET_KEY (moving the old one to PREVIOUS_SECRET_KEYS) while old values
+// keep decrypting; `isStale` tells which values a re-seal pass should rewrite.
 
 const PREFIX = "enc:v1";
 

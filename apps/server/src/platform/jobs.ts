@@ -1,11 +1,13 @@
-import { type Job, PgBoss } from "pg-boss";
+import { PgBoss } from "pg-boss";
 import type { Database } from "./db/client.ts";
 import type { Logger } from "./types.ts";
 
 // Background jobs run on pg-boss in the same database as everything else: PGlite in embedded
 // mode (through pg-boss's own PGlite adapter), PostgreSQL in production.
 
-export type JobHandler<T> = (data: T, job: Job<T>) => Promise<void>;
+/** `lastAttempt`: no retry follows if this attempt fails, so the handler can record a final failure. */
+export type JobAttempt = { id: string; attempt: number; lastAttempt: boolean; signal: AbortSignal };
+export type JobHandler<T> = (data: T, job: JobAttempt) => Promise<void>;
 
 export type QueueDefinition<T> = {
   name: string;
@@ -54,7 +56,13 @@ export function createJobs(database: Database, opts: { databaseUrl?: string; log
             for (const job of jobs) {
               const log = opts.logger.child({ job: job.id, queue: q.name });
               try {
-                await q.handler(job.data as never, job as never);
+                const retryLimit = q.retryLimit ?? 5;
+                await q.handler(job.data as never, {
+                  id: job.id,
+                  attempt: job.retryCount + 1,
+                  lastAttempt: job.retryCount >= retryLimit,
+                  signal: job.signal,
+                });
               } catch (err) {
                 log.warn({ err }, "job failed; pg-boss will retry it if attempts remain");
                 throw err;

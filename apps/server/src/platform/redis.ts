@@ -1,5 +1,5 @@
 import { Redis } from "ioredis";
-import { redactUrl } from "./db/client.ts";
+import { redactUrl, StartupError } from "./db/client.ts";
 
 export type RedisClient = Redis;
 
@@ -17,7 +17,7 @@ export async function openRedis(url: string): Promise<Redis> {
     await client.ping();
   } catch (err) {
     client.disconnect();
-    throw new Error(`Cannot connect to Redis at ${redactUrl(url)}: ${(err as Error).message}`);
+    throw new StartupError(`Cannot connect to Redis at ${redactUrl(url)}: ${(err as Error).message}`);
   }
   return client;
 }

@@ -13,7 +13,7 @@ export const emailOutbox = pgTable(
     locale: text("locale").notNull(),
     /** outbox | smtp */
     transport: text("transport").notNull(),
-    /** stored (outbox) | sent | failed */
+    /** stored (outbox transport) | queued | retrying | sent | failed (SMTP gave up) */
     status: text("status").notNull(),
     error: text("error"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

@@ -8,6 +8,15 @@ import type { AuditAction } from "../audit/index.ts";
 // already parsed, so hijacking the raw stream would not work), then add what it does not do:
 // per-account lockout after repeated failed sign-ins, audit entries, and our error shape.
 
+const SKIPPED_HEADERS = new Set([
+  "set-cookie",
+  "content-length",
+  "content-encoding",
+  "access-control-expose-headers",
+  "access-control-allow-origin",
+  "access-control-allow-credentials",
+]);
+
 const TWO_FACTOR_COOKIE = "two_factor";
 
 /** Paths whose audit entry needs to know who was signed in before the call. */
@@ -25,6 +34,11 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
   async function handle(req: FastifyRequest, reply: FastifyReply) {
     const url = new URL(req.url, config.baseUrl);
     const path = url.pathname.slice("/api/auth".length);
+    if (path.startsWith("/organization/")) {
+      // Workspaces are managed through /api/v1/workspaces, which adds our rules and the audit
+      // log; Better Auth's own organization endpoints stay internal.
+      throw new AppError("NOT_FOUND", `No route for ${req.method} ${url.pathname}; use /api/v1/workspaces`);
+    }
     const meta = { ip: req.ip, userAgent: req.headers["user-agent"] ?? null };
     const body = req.body as Record<string, unknown> | undefined;
 
@@ -98,8 +112,8 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
 
     reply.status(res.status);
     res.headers.forEach((value, key) => {
-      if (key !== "set-cookie" && key !== "content-length" && key !== "content-encoding")
-        reply.header(key, value);
+      // CORS headers are ours (@fastify/cors), so they list x-request-id and the rate-limit headers too.
+      if (!SKIPPED_HEADERS.has(key)) reply.header(key, value);
     });
     const cookies = res.headers.getSetCookie();
     if (cookies.length) reply.header("set-cookie", cookies);

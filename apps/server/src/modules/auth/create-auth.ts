@@ -52,9 +52,17 @@ function authSecrets(config: Config) {
   };
 }
 
-export type AuthDeps = { db: Db; config: Config; mailer: Mailer; audit: Audit; logger: Logger };
+export type AuthDeps = {
+  db: Db;
+  config: Config;
+  mailer: Mailer;
+  audit: Audit;
+  logger: Logger;
+  /** false for accounts created already verified (the create-admin command). */
+  verifyOnSignUp?: boolean;
+};
 
-export function createAuth({ db, config, mailer, audit, logger }: AuthDeps) {
+export function createAuth({ db, config, mailer, audit, logger, verifyOnSignUp = true }: AuthDeps) {
   const { secret, secrets } = authSecrets(config);
   const secure = config.baseUrl.startsWith("https://");
 
@@ -123,7 +131,7 @@ export function createAuth({ db, config, mailer, audit, logger }: AuthDeps) {
       },
     },
     emailVerification: {
-      sendOnSignUp: true,
+      sendOnSignUp: verifyOnSignUp,
       autoSignInAfterVerification: true,
       expiresIn: 60 * 60 * 24,
       sendVerificationEmail: async ({ user, url }) => {
@@ -200,6 +208,9 @@ export function createAuth({ db, config, mailer, audit, logger }: AuthDeps) {
         }
       }),
     },
+    // Unexpected errors reach our error handler (logged through pino with the request id)
+    // instead of Better Auth printing them to the console; API errors stay responses.
+    onAPIError: { throw: true },
     plugins: [
       // twoFactor before bearer: plugin after-hooks run in this order, and a sign-in that still
       // needs its second factor must not hand out a set-auth-token (of an already deleted session).

@@ -131,6 +131,36 @@ describe("CSRF", () => {
   });
 });
 
+describe("auth routes exposure", () => {
+  it("keeps Better Auth's organization endpoints closed: workspaces go through /api/v1", async () => {
+    const u = await signUp(t.app);
+    const res = await call(
+      t.app,
+      u.bearer,
+      "POST",
+      "/api/auth/organization/create",
+      { name: "Sneaky", slug: "sneaky" },
+      SELF,
+    );
+    expectError(res, 404, "NOT_FOUND");
+    const list = await call(t.app, u.bearer, "GET", "/api/v1/workspaces");
+    expect(list.json().workspaces).toEqual([]);
+  });
+
+  it("lets browsers read our request id and rate-limit headers on auth responses", async () => {
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/api/auth/sign-up/email",
+      headers: SELF,
+      payload: { email: uniqueEmail("cors"), password: STRONG_PASSWORD, name: "Cora" },
+    });
+    expect(res.statusCode).toBe(200);
+    const exposed = String(res.headers["access-control-expose-headers"]).toLowerCase();
+    for (const h of ["set-auth-token", "x-request-id", "ratelimit-remaining", "retry-after"])
+      expect(exposed).toContain(h);
+  });
+});
+
 describe("password storage", () => {
   it("never returns the password or its hash, and stores an argon2id hash", async () => {
     const password = "saffron-quiver-meteor-19";

@@ -8,7 +8,9 @@ import {
   type TestApp,
   uniqueEmail,
 } from "../../../test/harness.ts";
+import { silentLogger } from "../../../test/silent-logger.ts";
 import { closedPort, eventually, startSmtpServer, type TestSmtpServer } from "../../../test/smtp-server.ts";
+import { createMailer } from "./index.ts";
 
 // Emails as a user receives them: over real SMTP through the pg-boss job, or kept in the local
 // outbox when no SMTP server is configured.
@@ -150,7 +152,7 @@ describe("email when the SMTP server is down", () => {
   });
   afterAll(async () => down?.close());
 
-  it("still completes the request and marks the email failed, leaving the job to retry", async () => {
+  it("still completes the request and marks the email retrying, leaving the job to retry", async () => {
     const email = uniqueEmail("down");
     const res = await down.app.inject({
       method: "POST",
@@ -161,7 +163,7 @@ describe("email when the SMTP server is down", () => {
     expect(res.json().user.email).toBe(email);
 
     const failed = await eventually(async () =>
-      (await outboxFor(down.database, email)).find((r) => r.status === "failed"),
+      (await outboxFor(down.database, email)).find((r) => r.status === "retrying"),
     );
     expect(failed).toMatchObject({ transport: "smtp", template: "verify-email" });
     expect(failed!.error).toMatch(/ECONNREFUSED|connect/i);
@@ -183,5 +185,31 @@ describe("email when the SMTP server is down", () => {
       payload: { email, password: "violet-harbor-lantern-42" },
     });
     expect(session.statusCode).toBe(200);
+  });
+});
+
+describe("final delivery failure", () => {
+  it("marks the email failed once no retry is left", async () => {
+    const port = await closedPort();
+    // No job queue: the mailer delivers inline as a last attempt (the CLI path).
+    const mailer = createMailer({
+      db: t.database.db,
+      smtpUrl: `smtp://127.0.0.1:${port}`,
+      from: "MiniChat <no-reply@example.com>",
+      logger: silentLogger,
+    });
+    const to = uniqueEmail("gone");
+    await expect(
+      mailer.send({
+        to,
+        template: "verify-email",
+        locale: "en",
+        vars: { name: "Gus", url: `${BASE_URL}/x` },
+      }),
+    ).rejects.toThrow();
+    mailer.close();
+    const [row] = await outboxFor(t.database, to);
+    expect(row).toMatchObject({ status: "failed", transport: "smtp" });
+    expect(row!.error).toMatch(/ECONNREFUSED|connect/i);
   });
 });

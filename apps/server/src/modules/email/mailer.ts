@@ -33,7 +33,7 @@ export function createMailer(deps: {
 }): Mailer {
   const smtp: Transporter | undefined = deps.smtpUrl ? nodemailer.createTransport(deps.smtpUrl) : undefined;
 
-  async function deliver(id: string): Promise<void> {
+  async function deliver(id: string, lastAttempt: boolean): Promise<void> {
     const row = await findEmailById(deps.db, id);
     if (!row || row.status === "sent" || !smtp) return;
     try {
@@ -46,7 +46,13 @@ export function createMailer(deps: {
       });
       await setEmailStatus(deps.db, id, "sent", null);
     } catch (err) {
-      await setEmailStatus(deps.db, id, "failed", (err as Error).message.slice(0, 500));
+      // "retrying" while pg-boss will try again, "failed" once it has given up.
+      await setEmailStatus(
+        deps.db,
+        id,
+        lastAttempt ? "failed" : "retrying",
+        (err as Error).message.slice(0, 500),
+      );
       throw err;
     }
   }
@@ -70,7 +76,7 @@ export function createMailer(deps: {
       } else if (deps.jobs) {
         await deps.jobs.send(SEND_EMAIL_QUEUE, { id });
       } else {
-        await deliver(id);
+        await deliver(id, true);
       }
       return id;
     },
@@ -79,7 +85,7 @@ export function createMailer(deps: {
         name: SEND_EMAIL_QUEUE,
         retryLimit: 8,
         retryDelaySeconds: 15,
-        handler: async (data) => deliver(data.id),
+        handler: async (data, job) => deliver(data.id, job.lastAttempt),
       },
     ],
     close() {

@@ -30,12 +30,12 @@ const errors = {
   404: ZErrorResponse,
   409: ZErrorResponse,
 };
-const toInvitation = (i: InvitationRow) => ({
+const toInvitation = (i: InvitationRow, now: Date) => ({
   id: i.id,
   workspaceId: i.organizationId,
   email: i.email,
   role: (i.role ?? "viewer") as never,
-  status: i.status as never,
+  status: (i.status === "pending" && i.expiresAt <= now ? "expired" : i.status) as never,
   expiresAt: i.expiresAt.toISOString(),
 });
 
@@ -78,7 +78,7 @@ export function registerInvitationRoutes(app: FastifyInstance, ctx: AppContext):
         ip: req.ip,
         metadata: { email: req.body.email.toLowerCase(), role: req.body.role },
       });
-      return reply.status(201).send(toInvitation(row!));
+      return reply.status(201).send(toInvitation(row!, ctx.clock.now()));
     },
   );
 
@@ -97,7 +97,7 @@ export function registerInvitationRoutes(app: FastifyInstance, ctx: AppContext):
         permission: { invitation: ["create"] },
       });
       const rows = await findInvitations(ctx.db, access.workspaceId, ["pending"]);
-      return { invitations: rows.map(toInvitation) };
+      return { invitations: rows.map((i) => toInvitation(i, ctx.clock.now())) };
     },
   );
 
@@ -133,7 +133,10 @@ export function registerInvitationRoutes(app: FastifyInstance, ctx: AppContext):
         targetId: existing.id,
         ip: req.ip,
       });
-      return toInvitation((await findWorkspaceInvitation(ctx.db, access.workspaceId, existing.id))!);
+      return toInvitation(
+        (await findWorkspaceInvitation(ctx.db, access.workspaceId, existing.id))!,
+        ctx.clock.now(),
+      );
     },
   );
 

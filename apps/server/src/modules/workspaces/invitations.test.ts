@@ -155,6 +155,8 @@ describe("invitations", () => {
     });
     try {
       expectError(await call(later.app, invitee.bearer, "POST", acceptUrl(inv.id)), 409, "CONFLICT");
+      const listed = await call(later.app, owner.bearer, "GET", invitationsUrl(ws.id));
+      expect(listed.json().invitations.find((i: { id: string }) => i.id === inv.id).status).toBe("expired");
     } finally {
       await later.close();
     }

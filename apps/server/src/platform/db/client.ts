@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { vector } from "@electric-sql/pglite-pgvector";
 import { sql } from "drizzle-orm";
@@ -10,6 +10,9 @@ import { type Db as BossDatabase, fromPglite } from "pg-boss";
 import * as schema from "../../db/schema/index.ts";
 
 export type Schema = typeof schema;
+
+/** A startup problem the operator can fix; the CLI prints its message without a stack trace. */
+export class StartupError extends Error {}
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 
 /** One database handle for the whole process, whichever engine backs it. */
@@ -24,6 +27,11 @@ export type Database = {
   jobsAdapter: BossDatabase | undefined;
   /** Raw SQL for the few places that need it (health checks, test setup). */
   query<T = Record<string, unknown>>(text: string, values?: unknown[]): Promise<T[]>;
+  /**
+   * Runs `fn` on one connection holding a cluster-wide advisory lock, so work such as migrations
+   * happens once even when several nodes start together. (PGlite has one connection anyway.)
+   */
+  exclusive<T>(lockId: number, fn: (db: Db) => Promise<T>): Promise<T>;
   /** PGlite only: a snapshot of the whole data directory (tests clone databases from it). */
   dump: (() => Promise<Blob>) | undefined;
   close(): Promise<void>;
@@ -39,13 +47,57 @@ export function redactUrl(url: string): string {
   }
 }
 
+/**
+ * PGlite is a single-process database: a second process opening the same files would corrupt
+ * them. A pid file next to the data directory refuses that with a clear message.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const lockFile = `${dataDir}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lockFile, String(process.pid), { flag: "wx" });
+      return () => rmSync(lockFile, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      const pid = Number(readFileSync(lockFile, "utf8").trim());
+      if (pid && pid !== process.pid && isAlive(pid)) {
+        throw new StartupError(
+          `The embedded database in ${dataDir} is in use by another MiniChat process (pid ${pid}). ` +
+            "Stop it first, or use the HTTP API while it runs (e.g. GET /api/v1/admin/outbox).",
+        );
+      }
+      rmSync(lockFile, { force: true }); // left behind by a process that died
+    }
+  }
+  throw new Error(`Could not lock ${dataDir}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 export async function openPglite(opts: { dataDir?: string; loadDataDir?: Blob }): Promise<Database> {
-  if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
-  const client = await PGlite.create({
-    ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
-    ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
-    extensions: { vector },
-  });
+  let unlock = () => {};
+  if (opts.dataDir) {
+    mkdirSync(opts.dataDir, { recursive: true });
+    unlock = lockDataDir(opts.dataDir);
+  }
+  let client: PGlite;
+  try {
+    client = await PGlite.create({
+      ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+      ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
+      extensions: { vector },
+    });
+  } catch (err) {
+    unlock();
+    throw err;
+  }
   await client.exec("CREATE EXTENSION IF NOT EXISTS vector");
   const db = drizzlePglite({ client, schema }) as unknown as Db;
   return {
@@ -58,9 +110,11 @@ export async function openPglite(opts: { dataDir?: string; loadDataDir?: Blob })
       const res = await client.query(text, values ?? []);
       return res.rows as never;
     },
+    exclusive: (_lockId, fn) => fn(db),
     dump: () => client.dumpDataDir("none"),
     async close() {
       if (!client.closed) await client.close();
+      unlock();
     },
   };
 }
@@ -69,6 +123,12 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
   const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, application_name: "minichat" });
   // An idle client that errors (e.g. the server restarted) must not crash the process.
   pool.on("error", () => {});
+  try {
+    await pool.query("SELECT 1");
+  } catch (err) {
+    await pool.end();
+    throw new StartupError(`Cannot connect to PostgreSQL at ${redactUrl(url)}: ${(err as Error).message}`);
+  }
   let vectorAvailable = false;
   try {
     await pool.query("CREATE EXTENSION IF NOT EXISTS vector");
@@ -88,6 +148,19 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
     async query(text, values) {
       const res = await pool.query(text, values ?? []);
       return res.rows as never;
+    },
+    async exclusive(lockId, fn) {
+      const conn = await pool.connect();
+      try {
+        await conn.query("SELECT pg_advisory_lock($1)", [lockId]);
+        try {
+          return await fn(drizzleNodePg({ client: conn, schema }) as unknown as Db);
+        } finally {
+          await conn.query("SELECT pg_advisory_unlock($1)", [lockId]);
+        }
+      } finally {
+        conn.release();
+      }
     },
     dump: undefined,
     async close() {

@@ -9,19 +9,17 @@ import type { Database } from "./client.ts";
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../db/migrations", import.meta.url));
 
 /** Applies pending SQL migrations (idempotent; safe to run on every start). */
+const MIGRATION_LOCK = 7_272_727;
+
 export async function runMigrations(database: Database): Promise<void> {
-  if (database.kind === "pglite") {
-    await migratePglite(database.db as unknown as PgliteDatabase, { migrationsFolder: MIGRATIONS_FOLDER });
-  } else {
-    // drizzle's migrator takes an advisory lock-free path; several nodes starting at once are
-    // serialised here so only one applies migrations.
-    await database.query("SELECT pg_advisory_lock(7272727)");
-    try {
-      await migrateNodePg(database.db as unknown as NodePgDatabase, { migrationsFolder: MIGRATIONS_FOLDER });
-    } finally {
-      await database.query("SELECT pg_advisory_unlock(7272727)");
+  // drizzle's migrator takes no lock of its own; several nodes starting at once must not race.
+  await database.exclusive(MIGRATION_LOCK, async (db) => {
+    if (database.kind === "pglite") {
+      await migratePglite(db as unknown as PgliteDatabase, { migrationsFolder: MIGRATIONS_FOLDER });
+    } else {
+      await migrateNodePg(db as unknown as NodePgDatabase, { migrationsFolder: MIGRATIONS_FOLDER });
     }
-  }
+  });
 }
 
 function expectedMigrations(): number {
