@@ -22,7 +22,7 @@ export const ZOutboxList = z.object({ emails: z.array(ZOutboxEmail) });
 
 export const ZAuditQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  before: z.iso.datetime().optional(),
+  cursor: z.string().max(200).optional().meta({ description: "nextCursor from the previous page" }),
 });
 export const ZAuditEntry = z
   .object({
@@ -36,4 +36,10 @@ export const ZAuditEntry = z
     createdAt: z.iso.datetime(),
   })
   .meta({ id: "AuditEntry" });
-export const ZAuditList = z.object({ entries: z.array(ZAuditEntry) });
+export const ZAuditList = z.object({
+  entries: z.array(ZAuditEntry),
+  nextCursor: z
+    .string()
+    .nullable()
+    .meta({ description: "Pass as ?cursor= for older entries; null at the end" }),
+});

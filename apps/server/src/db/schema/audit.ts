@@ -13,10 +13,11 @@ export const auditLog = pgTable(
     ip: text("ip"),
     userAgent: text("user_agent"),
     metadata: jsonb("metadata").$type<Record<string, unknown>>(),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    // Millisecond precision: the paging cursor carries JS dates, which have no microseconds.
+    createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
   (t) => [
-    index("audit_log_workspace_idx").on(t.workspaceId, t.createdAt),
+    index("audit_log_workspace_idx").on(t.workspaceId, t.createdAt, t.id),
     index("audit_log_actor_idx").on(t.actorUserId, t.createdAt),
   ],
 );

@@ -9,7 +9,8 @@ import {
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import type { AppContext } from "../../platform/context.ts";
-import { findAuditEntries } from "../audit/index.ts";
+import { AppError } from "../../platform/errors.ts";
+import { type AuditCursor, decodeAuditCursor, encodeAuditCursor, findAuditEntries } from "../audit/index.ts";
 import { requirePlatformAdmin, requireWorkspace } from "../auth/authenticate.ts";
 import { findLatestEmails } from "../email/index.ts";
 
@@ -66,13 +67,24 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void
       const access = await requireWorkspace(req, ctx.authn, req.params.workspaceId, {
         permission: { auditLog: ["read"] },
       });
+      let after: AuditCursor | undefined;
+      if (req.query.cursor) {
+        after = decodeAuditCursor(req.query.cursor);
+        if (!after)
+          throw new AppError(
+            "VALIDATION_FAILED",
+            "The cursor is not valid; use nextCursor from a previous page",
+          );
+      }
       const rows = await findAuditEntries(ctx.db, {
         workspaceId: access.workspaceId,
-        limit: req.query.limit,
-        ...(req.query.before ? { before: new Date(req.query.before) } : {}),
+        limit: req.query.limit + 1,
+        ...(after ? { after } : {}),
       });
+      const page = rows.slice(0, req.query.limit);
       return {
-        entries: rows.map((a) => ({
+        nextCursor: rows.length > req.query.limit ? encodeAuditCursor(page.at(-1)!) : null,
+        entries: page.map((a) => ({
           id: a.id,
           action: a.action,
           actorUserId: a.actorUserId,
