@@ -2,3 +2,4 @@ export * from "./api-keys.ts";
 export * from "./audit.ts";
 export * from "./auth.ts";
 export * from "./email.ts";
+export * from "./platform.ts";

@@ -108,6 +108,18 @@ describe("sign-up and sessions", () => {
       await fresh.close();
     }
   });
+
+  it("grants admin to exactly one of several sign-ups racing on an empty installation", async () => {
+    const fresh = await createTestApp({ env: { AUTH_RATE_LIMIT_MAX: "1000" } });
+    try {
+      const racers = await Promise.all(Array.from({ length: 6 }, () => signUp(fresh.app)));
+      expect(racers.filter((r) => r.user.role === "admin")).toHaveLength(1);
+      const admins = await fresh.database.db.select().from(users).where(eq(users.role, "admin"));
+      expect(admins).toHaveLength(1);
+    } finally {
+      await fresh.close();
+    }
+  });
 });
 
 describe("email verification", () => {

@@ -8,6 +8,7 @@ import {
   accounts,
   invitations,
   members,
+  platformClaims,
   sessions,
   twoFactors,
   users,
@@ -155,17 +156,19 @@ export function createAuth({ db, config, mailer, audit, logger, verifyOnSignUp =
     databaseHooks: {
       user: {
         create: {
-          // On an empty installation the first account becomes the platform admin.
+          // On an empty installation the first account becomes the platform admin. The claim
+          // row makes this atomic: of two sign-ups racing on an empty install, one wins.
           before: async (user) => {
             const [row] = await db.select({ n: count() }).from(users);
-            if ((row?.n ?? 0) === 0) {
-              logger.warn(
-                { email: user.email },
-                "first account on this installation: granted platform admin",
-              );
-              return { data: { ...user, role: "admin" } };
-            }
-            return { data: { ...user, role: "user" } };
+            if ((row?.n ?? 0) > 0) return { data: { ...user, role: "user" } };
+            const claimed = await db
+              .insert(platformClaims)
+              .values({ key: "first-admin", value: user.email })
+              .onConflictDoNothing()
+              .returning();
+            if (claimed.length === 0) return { data: { ...user, role: "user" } };
+            logger.warn({ email: user.email }, "first account on this installation: granted platform admin");
+            return { data: { ...user, role: "admin" } };
           },
           after: async (user) => {
             await audit({
