@@ -6,13 +6,13 @@ import { pino } from "pino";
 import { buildApp } from "./app.ts";
 import { createAdmin } from "./modules/admin/create-admin.ts";
 import { createAudit } from "./modules/audit/index.ts";
-import { createMailer, findLatestEmails } from "./modules/email/index.ts";
+import { findLatestEmails } from "./modules/email/index.ts";
 import { type Config, ConfigError, loadConfig, loadDotEnv } from "./platform/config.ts";
 import { type Database, openPglite, openPostgres, StartupError } from "./platform/db/client.ts";
 import { runMigrations } from "./platform/db/migrate.ts";
-import { createJobs } from "./platform/jobs.ts";
 import { REDACT_PATHS } from "./platform/logger.ts";
 import { openRedis } from "./platform/redis.ts";
+import { startWorkers } from "./workers.ts";
 
 const USAGE = `Usage: minichat <command>
 
@@ -141,16 +141,7 @@ async function start(config: Config, opts: { http: boolean }): Promise<number> {
     );
   }
   const redis = config.redisUrl ? await openRedis(config.redisUrl) : undefined;
-  const jobs = createJobs(database, { databaseUrl: config.databaseUrl, logger: log });
-  await jobs.start();
-  const mailer = createMailer({
-    db: database.db,
-    smtpUrl: config.smtpUrl,
-    from: config.emailFrom,
-    logger: log,
-    jobs,
-  });
-  await jobs.register([...mailer.queues] as never, { work: true });
+  const { jobs, mailer } = await startWorkers(database, config, log);
 
   const app = opts.http
     ? await buildApp({ config, database, redis, jobs, mailer, loggerInstance: log })

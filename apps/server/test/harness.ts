@@ -9,9 +9,10 @@ import { buildApp } from "../src/app.ts";
 import { createMailer } from "../src/modules/email/index.ts";
 import { type Config, loadConfig } from "../src/platform/config.ts";
 import { type Database, openPglite, openPostgres } from "../src/platform/db/client.ts";
-import { createJobs, type Jobs } from "../src/platform/jobs.ts";
+import type { Jobs } from "../src/platform/jobs.ts";
 import { openRedis } from "../src/platform/redis.ts";
 import type { Clock } from "../src/platform/types.ts";
+import { startWorkers } from "../src/workers.ts";
 import { silentLogger } from "./silent-logger.ts";
 
 // Test harness: real databases (a fresh PGlite or PostgreSQL copy per call), real Redis when the
@@ -75,19 +76,17 @@ export async function createTestApp(
   const redisUrl = inject("redisUrl");
   const config = testConfig({ ...(redisUrl ? { REDIS_URL: redisUrl } : {}), ...opts.env }, database);
   const redis = config.redisUrl ? await openRedis(config.redisUrl) : undefined;
-  let jobs: Jobs | undefined;
-  if (opts.jobs) {
-    jobs = createJobs(database, { databaseUrl: config.databaseUrl, logger: silentLogger });
-    await jobs.start();
-  }
-  const mailer = createMailer({
-    db: database.db,
-    smtpUrl: config.smtpUrl,
-    from: config.emailFrom,
-    logger: silentLogger,
-    jobs,
-  });
-  if (jobs) await jobs.register([...mailer.queues] as never, { work: true });
+  const { jobs, mailer } = opts.jobs
+    ? await startWorkers(database, config, silentLogger)
+    : {
+        jobs: undefined,
+        mailer: createMailer({
+          db: database.db,
+          smtpUrl: config.smtpUrl,
+          from: config.emailFrom,
+          logger: silentLogger,
+        }),
+      };
   const app = await buildApp({ config, database, redis, jobs, mailer, clock: opts.clock, logger: false });
   return {
     app,
