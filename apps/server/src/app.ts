@@ -14,24 +14,37 @@ import {
 } from "fastify-type-provider-zod";
 import type { Redis } from "ioredis";
 import { registerAdminRoutes } from "./modules/admin/admin.route.ts";
+import { registerAgentRoutes } from "./modules/agents/agents.route.ts";
 import { registerApiKeyRoutes } from "./modules/api-keys/api-keys.route.ts";
 import { createAudit } from "./modules/audit/index.ts";
 import { registerAuthRoutes } from "./modules/auth/auth.route.ts";
 import { getPrincipal } from "./modules/auth/authenticate.ts";
 import { createAuth } from "./modules/auth/create-auth.ts";
+import { createModelCaller } from "./modules/conversations/call-model.ts";
+import { registerChatRoutes } from "./modules/conversations/chat.route.ts";
+import { registerConversationRoutes } from "./modules/conversations/conversations.route.ts";
+import { registerOpenAiRoutes } from "./modules/conversations/openai.route.ts";
+import { createQuickAnswerRetriever, type Retriever } from "./modules/conversations/retrieval.ts";
+import { registerUsageRoutes } from "./modules/conversations/usage.route.ts";
 import { createMailer, type Mailer } from "./modules/email/index.ts";
 import { registerHealthRoutes } from "./modules/health/health.route.ts";
 import { registerPageRoutes } from "./modules/pages/pages.route.ts";
+import { createModelResolver } from "./modules/providers/model-resolver.ts";
+import { createPriceBook } from "./modules/providers/prices.ts";
+import { registerProviderRoutes } from "./modules/providers/providers.route.ts";
 import { registerInvitationRoutes } from "./modules/workspaces/invitations.route.ts";
 import { registerMemberRoutes } from "./modules/workspaces/members.route.ts";
 import { registerWorkspaceRoutes } from "./modules/workspaces/workspaces.route.ts";
 import type { Config } from "./platform/config.ts";
 import type { AppContext } from "./platform/context.ts";
 import { memoryCounter, redisCounter } from "./platform/counters.ts";
+import { createKeyRing } from "./platform/crypto.ts";
 import type { Database } from "./platform/db/client.ts";
 import { registerErrorHandler } from "./platform/error-handler.ts";
+import { createEventBus, type EventBus } from "./platform/events.ts";
 import type { Jobs } from "./platform/jobs.ts";
 import { loggerOptions } from "./platform/logger.ts";
+import { createOutboundFetch } from "./platform/outbound.ts";
 import { type Clock, systemClock } from "./platform/types.ts";
 
 export type AppDeps = {
@@ -46,6 +59,11 @@ export type AppDeps = {
   loggerInstance?: FastifyBaseLogger | undefined;
   /** Or logger options (tests pass false). */
   logger?: FastifyServerOptions["logger"];
+  /** Knowledge retrieval for conversation turns (default: the agent's quick answers). */
+  retriever?: Retriever | undefined;
+  events?: EventBus | undefined;
+  /** Delay before the first retry of a failed model call (tests shorten it). */
+  llmRetryDelayMs?: number | undefined;
 };
 
 declare module "fastify" {
@@ -91,6 +109,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
   const auth = createAuth({ db: database.db, config, mailer, audit, logger: app.log });
   const allowedOrigins = [...new Set([new URL(config.baseUrl).origin, ...config.corsOrigins])];
+  const keyRing = createKeyRing(config.secretKey, config.previousSecretKeys);
+  const events =
+    deps.events ??
+    createEventBus((err, event) => app.log.error({ err, event: event.type }, "event listener failed"));
+  const outboundPolicy = { allowPrivate: config.allowPrivateUrls };
+  const outboundFetch = createOutboundFetch(outboundPolicy);
+  const prices = createPriceBook(database.db);
+  const models = createModelResolver({ db: database.db, config, keyRing, prices, outboundFetch });
   const ctx: AppContext = {
     config,
     database,
@@ -104,6 +130,24 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     loginFailures: deps.redis
       ? redisCounter(deps.redis, `${config.redisKeyPrefix}login-fail`, config.loginFailures.windowSeconds)
       : memoryCounter(config.loginFailures.windowSeconds),
+    keyRing,
+    events,
+    outboundFetch,
+    outboundPolicy,
+    prices,
+    models,
+    engine: {
+      db: database.db,
+      config,
+      clock,
+      keyRing,
+      events,
+      outboundFetch,
+      prices,
+      logger: app.log,
+      retriever: deps.retriever ?? createQuickAnswerRetriever(),
+      caller: createModelCaller({ models, config, retryInitialDelayMs: deps.llmRetryDelayMs }),
+    },
   };
   app.decorate("ctx", ctx);
   app.decorate("lifecycle", { shuttingDown: false });
@@ -193,6 +237,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerInvitationRoutes(app, ctx);
   registerApiKeyRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
+  registerAgentRoutes(app, ctx);
+  registerProviderRoutes(app, ctx);
+  registerChatRoutes(app, ctx);
+  registerConversationRoutes(app, ctx);
+  registerOpenAiRoutes(app, ctx);
+  registerUsageRoutes(app, ctx);
   registerPageRoutes(app, ctx);
 
   await app.ready();

@@ -87,7 +87,17 @@ export async function createTestApp(
           logger: silentLogger,
         }),
       };
-  const app = await buildApp({ config, database, redis, jobs, mailer, clock: opts.clock, logger: false });
+  // Model-call retries back off for milliseconds, not seconds, so resilience tests stay quick.
+  const app = await buildApp({
+    config,
+    database,
+    redis,
+    jobs,
+    mailer,
+    clock: opts.clock,
+    logger: false,
+    llmRetryDelayMs: 5,
+  });
   return {
     app,
     database,

@@ -53,7 +53,50 @@ export const ZEnv = z.object({
   REQUIRE_EMAIL_VERIFICATION: bool.default(false),
   TRUST_PROXY: bool.default(false),
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(25),
+  ALLOW_PRIVATE_URLS: list.optional(),
+  MAX_MESSAGE_CHARS: z.coerce.number().int().min(100).max(100_000).default(4000),
+  MAX_AGENTS_PER_WORKSPACE: z.coerce.number().int().min(1).default(100),
+  DEFAULT_AGENT_MODEL: z
+    .string()
+    .regex(/^[a-z-]+:.+$/, 'must be "provider:model", e.g. openai:gpt-4o-mini')
+    .optional(),
+  LLM_TIMEOUT_SECONDS: z.coerce.number().min(0.05).default(30),
+  LLM_IDLE_TIMEOUT_SECONDS: z.coerce.number().min(0.05).default(30),
+  LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  LLM_BREAKER_THRESHOLD: z.coerce.number().int().min(1).default(5),
+  LLM_BREAKER_COOLDOWN_SECONDS: z.coerce.number().min(0.05).default(30),
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_BASE_URL: url(["http", "https"]).optional(),
+  ANTHROPIC_API_KEY: z.string().optional(),
+  ANTHROPIC_BASE_URL: url(["http", "https"]).optional(),
+  GOOGLE_GENERATIVE_AI_API_KEY: z.string().optional(),
+  GOOGLE_BASE_URL: url(["http", "https"]).optional(),
+  GROQ_API_KEY: z.string().optional(),
+  GROQ_BASE_URL: url(["http", "https"]).optional(),
+  OPENROUTER_API_KEY: z.string().optional(),
+  OPENROUTER_BASE_URL: url(["http", "https"]).optional(),
+  DEEPSEEK_API_KEY: z.string().optional(),
+  DEEPSEEK_BASE_URL: url(["http", "https"]).optional(),
+  OLLAMA_BASE_URL: url(["http", "https"]).optional(),
+  OPENAI_COMPATIBLE_BASE_URL: url(["http", "https"]).optional(),
+  OPENAI_COMPATIBLE_API_KEY: z.string().optional(),
+  OPENAI_COMPATIBLE_MODELS: list.optional(),
 });
+
+/** Providers reachable through the AI SDK (`builtin` needs no configuration). */
+export const LLM_PROVIDERS = [
+  "openai",
+  "anthropic",
+  "google",
+  "groq",
+  "openrouter",
+  "deepseek",
+  "ollama",
+  "openai-compatible",
+] as const;
+export type LlmProviderId = (typeof LLM_PROVIDERS)[number];
+/** Platform-wide credentials of one provider, from the environment. */
+export type ProviderEnv = { apiKey: string | undefined; baseUrl: string | undefined; models: string[] };
 
 export type Config = {
   env: "development" | "production" | "test";
@@ -77,6 +120,21 @@ export type Config = {
   requireEmailVerification: boolean;
   trustProxy: boolean;
   shutdownTimeoutSeconds: number;
+  /** Hosts, IPs or CIDRs that outbound requests (actions, provider URLs) may reach although private. */
+  allowPrivateUrls: string[];
+  maxMessageChars: number;
+  maxAgentsPerWorkspace: number;
+  /** Provider and model of new agents; builtin unless set or a provider is configured. */
+  defaultModel: { provider: string; model: string };
+  /** Providers configured platform-wide (only those with a key or base URL). */
+  providers: Partial<Record<LlmProviderId, ProviderEnv>>;
+  llm: {
+    timeoutMs: number;
+    idleTimeoutMs: number;
+    maxRetries: number;
+    breakerThreshold: number;
+    breakerCooldownMs: number;
+  };
 };
 
 export class ConfigError extends Error {}
@@ -113,6 +171,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     secret = readOrCreateSecret(dataDir);
   }
   const baseUrl = (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");
+  const providers = providersFromEnv(e);
   return {
     env: e.NODE_ENV,
     mode,
@@ -139,7 +198,78 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     requireEmailVerification: e.REQUIRE_EMAIL_VERIFICATION,
     trustProxy: e.TRUST_PROXY,
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
+    allowPrivateUrls: e.ALLOW_PRIVATE_URLS ?? [],
+    maxMessageChars: e.MAX_MESSAGE_CHARS,
+    maxAgentsPerWorkspace: e.MAX_AGENTS_PER_WORKSPACE,
+    providers,
+    defaultModel: defaultModel(e.DEFAULT_AGENT_MODEL, providers),
+    llm: {
+      timeoutMs: Math.round(e.LLM_TIMEOUT_SECONDS * 1000),
+      idleTimeoutMs: Math.round(e.LLM_IDLE_TIMEOUT_SECONDS * 1000),
+      maxRetries: e.LLM_MAX_RETRIES,
+      breakerThreshold: e.LLM_BREAKER_THRESHOLD,
+      breakerCooldownMs: Math.round(e.LLM_BREAKER_COOLDOWN_SECONDS * 1000),
+    },
   };
+}
+
+type Env = z.infer<typeof ZEnv>;
+
+function providersFromEnv(e: Env): Partial<Record<LlmProviderId, ProviderEnv>> {
+  const all: Record<LlmProviderId, ProviderEnv> = {
+    openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, models: [] },
+    anthropic: { apiKey: e.ANTHROPIC_API_KEY, baseUrl: e.ANTHROPIC_BASE_URL, models: [] },
+    google: { apiKey: e.GOOGLE_GENERATIVE_AI_API_KEY, baseUrl: e.GOOGLE_BASE_URL, models: [] },
+    groq: { apiKey: e.GROQ_API_KEY, baseUrl: e.GROQ_BASE_URL, models: [] },
+    openrouter: { apiKey: e.OPENROUTER_API_KEY, baseUrl: e.OPENROUTER_BASE_URL, models: [] },
+    deepseek: { apiKey: e.DEEPSEEK_API_KEY, baseUrl: e.DEEPSEEK_BASE_URL, models: [] },
+    ollama: { apiKey: undefined, baseUrl: e.OLLAMA_BASE_URL, models: [] },
+    "openai-compatible": {
+      apiKey: e.OPENAI_COMPATIBLE_API_KEY,
+      baseUrl: e.OPENAI_COMPATIBLE_BASE_URL,
+      models: e.OPENAI_COMPATIBLE_MODELS ?? [],
+    },
+  };
+  const out: Partial<Record<LlmProviderId, ProviderEnv>> = {};
+  for (const id of LLM_PROVIDERS) {
+    const p = all[id];
+    // Ollama and OpenAI-compatible servers are identified by their URL; the others by a key.
+    const configured = id === "ollama" || id === "openai-compatible" ? p.baseUrl : p.apiKey;
+    if (configured) out[id] = p;
+  }
+  return out;
+}
+
+// Model a provider's new agents get when it is the one configured provider.
+const STARTER_MODELS: Record<LlmProviderId, string> = {
+  openai: "gpt-4o-mini",
+  anthropic: "claude-3-5-haiku-latest",
+  google: "gemini-2.0-flash",
+  groq: "llama-3.1-8b-instant",
+  openrouter: "openai/gpt-4o-mini",
+  deepseek: "deepseek-chat",
+  ollama: "llama3.2",
+  "openai-compatible": "default",
+};
+
+function defaultModel(
+  explicit: string | undefined,
+  providers: Partial<Record<LlmProviderId, ProviderEnv>>,
+): { provider: string; model: string } {
+  if (explicit) {
+    const i = explicit.indexOf(":");
+    const provider = explicit.slice(0, i);
+    if (provider !== "builtin" && !(LLM_PROVIDERS as readonly string[]).includes(provider)) {
+      throw new ConfigError(
+        `Invalid environment variable DEFAULT_AGENT_MODEL: unknown provider "${provider}" (use builtin or one of ${LLM_PROVIDERS.join(", ")})`,
+      );
+    }
+    return { provider, model: explicit.slice(i + 1) };
+  }
+  const first = LLM_PROVIDERS.find((id) => providers[id]);
+  if (!first) return { provider: "builtin", model: "builtin" };
+  const models = providers[first]?.models ?? [];
+  return { provider: first, model: models[0] ?? STARTER_MODELS[first] };
 }
 
 /** Embedded mode keeps a generated secret in DATA_DIR so restarts keep sessions and ciphertexts valid. */

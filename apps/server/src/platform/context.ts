@@ -1,11 +1,17 @@
 import type { Audit } from "../modules/audit/index.ts";
 import type { AuthnDeps } from "../modules/auth/authenticate.ts";
 import type { Auth } from "../modules/auth/create-auth.ts";
+import type { EngineDeps } from "../modules/conversations/run-turn.ts";
 import type { Mailer } from "../modules/email/index.ts";
+import type { ModelResolver } from "../modules/providers/model-resolver.ts";
+import type { PriceBook } from "../modules/providers/prices.ts";
 import type { Config } from "./config.ts";
 import type { WindowCounter } from "./counters.ts";
+import type { KeyRing } from "./crypto.ts";
 import type { Database, Db } from "./db/client.ts";
+import type { EventBus } from "./events.ts";
 import type { Jobs } from "./jobs.ts";
+import type { OutboundPolicy } from "./outbound.ts";
 import type { Clock } from "./types.ts";
 
 /** What route modules receive from buildApp: configured parts, never globals. */
@@ -20,4 +26,13 @@ export type AppContext = {
   clock: Clock;
   jobs: Jobs | undefined;
   loginFailures: WindowCounter;
+  keyRing: KeyRing;
+  events: EventBus;
+  /** SSRF-guarded fetch for every URL a tenant chose (actions, provider base URLs). */
+  outboundFetch: typeof fetch;
+  outboundPolicy: OutboundPolicy;
+  prices: PriceBook;
+  models: ModelResolver;
+  /** What a conversation turn needs (see conversations/run-turn.ts). */
+  engine: EngineDeps;
 };

@@ -22,6 +22,13 @@ export type IdPrefix =
   | "key"
   | "aud"
   | "eml"
+  | "agt"
+  | "act"
+  | "prv"
+  | "cnv"
+  | "msg"
+  | "ctc"
+  | "led"
   | "id";
 
 export function newId(prefix: IdPrefix): string {

@@ -23,7 +23,18 @@ export type AuditAction =
   | "invitation.canceled"
   | "api_key.created"
   | "api_key.revoked"
-  | "admin.created";
+  | "admin.created"
+  | "agent.created"
+  | "agent.updated"
+  | "agent.deleted"
+  | "agent.public_key_rotated"
+  | "action.created"
+  | "action.updated"
+  | "action.deleted"
+  | "provider.saved"
+  | "provider.deleted"
+  | "model_price.set"
+  | "model_price.reset";
 
 export type AuditEntry = {
   action: AuditAction;

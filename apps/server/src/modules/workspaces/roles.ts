@@ -9,6 +9,10 @@ export const statements = {
   ...defaultStatements,
   apiKey: ["create", "read", "revoke"],
   auditLog: ["read"],
+  agent: ["create", "read", "update", "delete", "test"],
+  provider: ["read", "update"],
+  conversation: ["read"],
+  usage: ["read"],
 } as const;
 
 export const ac = createAccessControl(statements);
@@ -25,6 +29,10 @@ export const roles = {
     ac: ["create", "read", "update", "delete"],
     apiKey: ["create", "read", "revoke"],
     auditLog: ["read"],
+    agent: ["create", "read", "update", "delete", "test"],
+    provider: ["read", "update"],
+    conversation: ["read"],
+    usage: ["read"],
   }),
   admin: ac.newRole({
     organization: ["update"],
@@ -34,9 +42,19 @@ export const roles = {
     ac: ["read"],
     apiKey: ["create", "read", "revoke"],
     auditLog: ["read"],
+    agent: ["create", "read", "update", "delete", "test"],
+    provider: ["read", "update"],
+    conversation: ["read"],
+    usage: ["read"],
   }),
-  operator: ac.newRole({}),
-  viewer: ac.newRole({}),
+  // Operators run conversations: they see agents and may try them, but do not change them.
+  operator: ac.newRole({
+    agent: ["read", "test"],
+    provider: ["read"],
+    conversation: ["read"],
+    usage: ["read"],
+  }),
+  viewer: ac.newRole({ agent: ["read"], provider: ["read"], conversation: ["read"], usage: ["read"] }),
 };
 
 export type Statements = typeof statements;

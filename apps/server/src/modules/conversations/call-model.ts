@@ -1,0 +1,173 @@
+import {
+  APICallError,
+  type ModelMessage,
+  stepCountIs,
+  streamText,
+  type TextStreamPart,
+  type ToolSet,
+} from "ai";
+import {
+  ConsecutiveBreaker,
+  circuitBreaker,
+  ExponentialBackoff,
+  handleWhen,
+  type IPolicy,
+  isBrokenCircuitError,
+  retry,
+  TaskCancelledError,
+  TimeoutStrategy,
+  timeout,
+  wrap,
+} from "cockatiel";
+import type { Config } from "../../platform/config.ts";
+import { AppError } from "../../platform/errors.ts";
+import type { ModelResolver, ResolvedModel } from "../providers/model-resolver.ts";
+
+// Resilience around a streamed model call. Retries, the breaker and the timeout act on the
+// *opening* of a stream — up to its first token or tool call. Once tokens have reached the
+// visitor a retry would repeat them, so a failure after that ends the answer as partial.
+
+export type ModelRequest = {
+  system: string;
+  messages: ModelMessage[];
+  tools: ToolSet;
+  temperature: number;
+  maxOutputTokens: number;
+};
+
+export type OpenedStream = {
+  resolved: ResolvedModel;
+  /** Parts already read while waiting for the first output, to replay before the rest. */
+  head: TextStreamPart<ToolSet>[];
+  rest: AsyncIterator<TextStreamPart<ToolSet>>;
+};
+
+export type AttemptFailure = { provider: string; model: string; code: string; message: string };
+
+export class AllModelsFailedError extends Error {
+  readonly failures: AttemptFailure[];
+  constructor(failures: AttemptFailure[]) {
+    super(failures.map((f) => `${f.provider}/${f.model}: ${f.message}`).join("; "));
+    this.failures = failures;
+  }
+}
+
+/** Errors worth another try: rate limits, server errors, timeouts, dropped connections. */
+export function isRetryable(err: unknown): boolean {
+  if (err instanceof AppError || isBrokenCircuitError(err)) return false;
+  if (APICallError.isInstance(err)) return err.isRetryable;
+  if (err instanceof TaskCancelledError) return true;
+  const name = (err as Error)?.name;
+  return name === "TypeError" || name === "TimeoutError" || name === "AI_RetryError";
+}
+
+export function describeFailure(err: unknown): { code: string; message: string } {
+  if (isBrokenCircuitError(err))
+    return { code: "CIRCUIT_OPEN", message: "provider paused after repeated failures" };
+  if (err instanceof TaskCancelledError) return { code: "TIMEOUT", message: "no answer in time" };
+  if (err instanceof AppError) return { code: err.code, message: err.message };
+  if (APICallError.isInstance(err)) {
+    return { code: `HTTP_${err.statusCode ?? "ERROR"}`, message: `provider answered HTTP ${err.statusCode}` };
+  }
+  return { code: "PROVIDER_ERROR", message: (err as Error)?.message?.slice(0, 300) ?? "unknown error" };
+}
+
+export function createModelCaller(deps: {
+  models: ModelResolver;
+  config: Config;
+  retryInitialDelayMs?: number;
+}) {
+  const { llm } = deps.config;
+  const breakers = new Map<string, IPolicy>();
+
+  function policyFor(breakerKey: string): IPolicy {
+    let breaker = breakers.get(breakerKey);
+    if (!breaker) {
+      breaker = circuitBreaker(
+        handleWhen((e) => !(e instanceof AppError)),
+        {
+          halfOpenAfter: llm.breakerCooldownMs,
+          breaker: new ConsecutiveBreaker(llm.breakerThreshold),
+        },
+      );
+      breakers.set(breakerKey, breaker);
+    }
+    return wrap(
+      retry(handleWhen(isRetryable), {
+        maxAttempts: llm.maxRetries,
+        backoff: new ExponentialBackoff({ initialDelay: deps.retryInitialDelayMs ?? 250, maxDelay: 5_000 }),
+      }),
+      breaker,
+      // Aggressive: the attempt fails at the deadline even if the provider never answers;
+      // abortOnReturn false: the stream keeps flowing after the first token arrived.
+      timeout(llm.timeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false }),
+    );
+  }
+
+  async function openOnce(
+    resolved: ResolvedModel,
+    req: ModelRequest,
+    attemptSignal: AbortSignal,
+    clientSignal: AbortSignal,
+  ): Promise<OpenedStream> {
+    const result = streamText({
+      model: resolved.model,
+      instructions: req.system,
+      messages: req.messages,
+      tools: req.tools,
+      stopWhen: stepCountIs(4),
+      temperature: req.temperature,
+      maxOutputTokens: req.maxOutputTokens,
+      maxRetries: 0, // cockatiel retries; two retry layers would multiply attempts
+      abortSignal: AbortSignal.any([attemptSignal, clientSignal]),
+      timeout: { chunkMs: llm.idleTimeoutMs },
+    });
+    const it = result.fullStream[Symbol.asyncIterator]();
+    const head: TextStreamPart<ToolSet>[] = [];
+    for (;;) {
+      const next = await it.next();
+      if (next.done) return { resolved, head, rest: it };
+      const part = next.value;
+      if (part.type === "error") throw part.error;
+      if (part.type === "abort") {
+        if (clientSignal.aborted) throw clientSignal.reason ?? new Error("aborted");
+        throw new TaskCancelledError("Operation timed out");
+      }
+      head.push(part);
+      if (part.type === "text-delta" || part.type === "tool-call" || part.type === "finish") {
+        return { resolved, head, rest: it };
+      }
+    }
+  }
+
+  return {
+    /**
+     * Opens a stream on the first candidate that answers: each with its own retries and
+     * breaker, then the next (the agent's fallback). Throws AllModelsFailedError when none does.
+     */
+    async open(
+      workspaceId: string,
+      candidates: Array<{ provider: string; model: string }>,
+      req: ModelRequest,
+      clientSignal: AbortSignal,
+    ): Promise<{ opened: OpenedStream; failures: AttemptFailure[] }> {
+      const failures: AttemptFailure[] = [];
+      for (const c of candidates) {
+        try {
+          const resolved = await deps.models.resolve(workspaceId, c.provider, c.model);
+          const opened = await policyFor(resolved.breakerKey).execute(
+            ({ signal }) => openOnce(resolved, req, signal, clientSignal),
+            clientSignal,
+          );
+          return { opened, failures };
+        } catch (err) {
+          if (clientSignal.aborted) throw err;
+          failures.push({ provider: c.provider, model: c.model, ...describeFailure(err) });
+        }
+      }
+      throw new AllModelsFailedError(failures);
+    },
+  };
+}
+
+export type ModelCaller = ReturnType<typeof createModelCaller>;

@@ -1,0 +1,211 @@
+import { and, asc, desc, eq, gte, lte, sql } from "drizzle-orm";
+import { agents, contacts, conversations, leads, messages, usageDaily } from "../../db/schema/index.ts";
+import type { Db } from "../../platform/db/client.ts";
+
+export type ConversationRow = typeof conversations.$inferSelect;
+export type MessageRow = typeof messages.$inferSelect;
+export type MessageInsert = typeof messages.$inferInsert;
+
+export async function insertConversation(
+  db: Db,
+  row: typeof conversations.$inferInsert,
+): Promise<ConversationRow> {
+  const [created] = await db.insert(conversations).values(row).returning();
+  return created!;
+}
+
+export async function findConversation(
+  db: Db,
+  workspaceId: string,
+  id: string,
+): Promise<ConversationRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.id, id)));
+  return row;
+}
+
+/** The conversation with its agent in one round trip (every turn needs both). */
+export async function findConversationWithAgent(db: Db, workspaceId: string, id: string) {
+  const [row] = await db
+    .select({ conversation: conversations, agent: agents })
+    .from(conversations)
+    .innerJoin(agents, eq(agents.id, conversations.agentId))
+    .where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.id, id)));
+  return row;
+}
+
+export async function setConversationStatus(
+  db: Db,
+  workspaceId: string,
+  id: string,
+  status: string,
+): Promise<void> {
+  await db
+    .update(conversations)
+    .set({ status, updatedAt: new Date() })
+    .where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.id, id)));
+}
+
+export async function insertMessage(db: Db, row: MessageInsert): Promise<MessageRow> {
+  const [created] = await db.insert(messages).values(row).returning();
+  return created!;
+}
+
+/** The latest `limit` messages before now, oldest first: the history window of a turn. */
+export async function findRecentMessages(
+  db: Db,
+  workspaceId: string,
+  conversationId: string,
+  limit: number,
+): Promise<MessageRow[]> {
+  const rows = await db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.workspaceId, workspaceId), eq(messages.conversationId, conversationId)))
+    .orderBy(desc(messages.createdAt), desc(messages.id))
+    .limit(limit);
+  return rows.reverse();
+}
+
+/** A page of messages, oldest first, after the message `afterId` (exact timestamp order). */
+export function findMessagesPage(
+  db: Db,
+  workspaceId: string,
+  conversationId: string,
+  limit: number,
+  afterId: string | null,
+): Promise<MessageRow[]> {
+  return db
+    .select()
+    .from(messages)
+    .where(
+      and(
+        eq(messages.workspaceId, workspaceId),
+        eq(messages.conversationId, conversationId),
+        afterId
+          ? sql`(${messages.createdAt}, ${messages.id}) > (select m.created_at, m.id from messages m where m.id = ${afterId} and m.workspace_id = ${workspaceId})`
+          : undefined,
+      ),
+    )
+    .orderBy(asc(messages.createdAt), asc(messages.id))
+    .limit(limit);
+}
+
+/** Upserts a contact by email (case-insensitive) so a returning visitor's details join one record. */
+export async function upsertContact(
+  db: Db,
+  input: {
+    id: string;
+    workspaceId: string;
+    name?: string | undefined;
+    email?: string | undefined;
+    phone?: string | undefined;
+  },
+): Promise<{ id: string }> {
+  if (input.email) {
+    const [existing] = await db
+      .select({ id: contacts.id })
+      .from(contacts)
+      .where(
+        and(
+          eq(contacts.workspaceId, input.workspaceId),
+          sql`lower(${contacts.email}) = lower(${input.email})`,
+        ),
+      );
+    if (existing) {
+      await db
+        .update(contacts)
+        .set({
+          ...(input.name ? { name: input.name } : {}),
+          ...(input.phone ? { phone: input.phone } : {}),
+          updatedAt: new Date(),
+        })
+        .where(and(eq(contacts.workspaceId, input.workspaceId), eq(contacts.id, existing.id)));
+      return existing;
+    }
+  }
+  const [row] = await db
+    .insert(contacts)
+    .values({
+      id: input.id,
+      workspaceId: input.workspaceId,
+      name: input.name ?? null,
+      email: input.email ?? null,
+      phone: input.phone ?? null,
+    })
+    .returning({ id: contacts.id });
+  return row!;
+}
+
+export async function insertLead(db: Db, row: typeof leads.$inferInsert): Promise<{ id: string }> {
+  const [created] = await db.insert(leads).values(row).returning({ id: leads.id });
+  return created!;
+}
+
+export async function attachContact(db: Db, workspaceId: string, conversationId: string, contactId: string) {
+  await db
+    .update(conversations)
+    .set({ contactId, updatedAt: new Date() })
+    .where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.id, conversationId)));
+}
+
+export async function touchConversation(db: Db, workspaceId: string, id: string, at: Date, status?: string) {
+  await db
+    .update(conversations)
+    .set({ lastMessageAt: at, updatedAt: at, ...(status ? { status } : {}) })
+    .where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.id, id)));
+}
+
+export async function addUsage(
+  db: Db,
+  row: {
+    workspaceId: string;
+    day: string;
+    agentId: string;
+    provider: string;
+    model: string;
+    inputTokens: number;
+    outputTokens: number;
+    costUsd: number;
+  },
+): Promise<void> {
+  await db
+    .insert(usageDaily)
+    .values({ ...row, messages: 1 })
+    .onConflictDoUpdate({
+      target: [
+        usageDaily.workspaceId,
+        usageDaily.day,
+        usageDaily.agentId,
+        usageDaily.provider,
+        usageDaily.model,
+      ],
+      set: {
+        messages: sql`${usageDaily.messages} + 1`,
+        inputTokens: sql`${usageDaily.inputTokens} + ${row.inputTokens}`,
+        outputTokens: sql`${usageDaily.outputTokens} + ${row.outputTokens}`,
+        costUsd: sql`${usageDaily.costUsd} + ${row.costUsd}`,
+      },
+    });
+}
+
+export function findUsage(db: Db, workspaceId: string, from: string, to: string) {
+  return db
+    .select({
+      day: usageDaily.day,
+      agentId: usageDaily.agentId,
+      agentName: agents.name,
+      provider: usageDaily.provider,
+      model: usageDaily.model,
+      messages: usageDaily.messages,
+      inputTokens: usageDaily.inputTokens,
+      outputTokens: usageDaily.outputTokens,
+      costUsd: usageDaily.costUsd,
+    })
+    .from(usageDaily)
+    .leftJoin(agents, and(eq(agents.id, usageDaily.agentId), eq(agents.workspaceId, usageDaily.workspaceId)))
+    .where(and(eq(usageDaily.workspaceId, workspaceId), gte(usageDaily.day, from), lte(usageDaily.day, to)))
+    .orderBy(asc(usageDaily.day));
+}

@@ -1,0 +1,59 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { AppContext } from "../../platform/context.ts";
+import { AppError } from "../../platform/errors.ts";
+import type { AgentRow } from "../agents/agents.repo.ts";
+import type { ConversationRow } from "./conversations.repo.ts";
+import { runTurn, validateMessage } from "./run-turn.ts";
+import { openSse, wantsSse } from "./sse.ts";
+import { toTurnResult } from "./to-message.ts";
+
+/**
+ * Runs a turn and answers it as JSON or as server-sent events (`token`, `citation`, `tool`,
+ * `done`, `error`). Bad input is refused before the stream opens, so it gets a normal 4xx.
+ */
+export async function respondTurn(
+  ctx: AppContext,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  turn: {
+    workspaceId: string;
+    conversation: ConversationRow;
+    agent: AgentRow;
+    content: string;
+    stream?: boolean;
+  },
+) {
+  validateMessage(turn.content, ctx.config.maxMessageChars);
+  if (!wantsSse(req, turn.stream)) {
+    const abort = new AbortController();
+    reply.raw.on("close", () => {
+      if (!reply.raw.writableFinished) abort.abort();
+    });
+    const result = await runTurn(ctx.engine, { ...turn, signal: abort.signal });
+    return toTurnResult(result);
+  }
+  const sse = openSse(req, reply);
+  try {
+    const result = await runTurn(ctx.engine, {
+      ...turn,
+      signal: sse.signal,
+      onEvent: (e) => {
+        if (e.type === "token") sse.send("token", { text: e.text });
+        else if (e.type === "citation") sse.send("citation", e.citation);
+        else sse.send("tool", { name: e.name, status: e.status });
+      },
+    });
+    sse.send("done", toTurnResult(result));
+  } catch (err) {
+    const known = err instanceof AppError;
+    if (!known) req.log.error({ err }, "turn failed");
+    sse.send("error", {
+      code: known ? err.code : "INTERNAL",
+      message: known ? err.message : "Something went wrong; the answer could not be completed",
+      requestId: req.id,
+    });
+  } finally {
+    sse.end();
+  }
+  return reply;
+}

@@ -1,0 +1,462 @@
+import type { TextStreamPart, ToolSet } from "ai";
+import type { MessageCitation, MessageToolCall } from "../../db/schema/index.ts";
+import type { Config } from "../../platform/config.ts";
+import { AppError } from "../../platform/errors.ts";
+import { newId } from "../../platform/ids.ts";
+import type { Clock, Logger } from "../../platform/types.ts";
+import type { AgentRow } from "../agents/agents.repo.ts";
+import { findActions } from "../agents/agents.repo.ts";
+import { modelLabel } from "../providers/catalogue.ts";
+import type { PriceBook } from "../providers/prices.ts";
+import { buildTools, captureLead, requestHandoff, type ToolDeps, ZLeadInput } from "./agent-tools.ts";
+import { buildHistory, buildSystemPrompt, estimateTokens } from "./build-prompt.ts";
+import { chunkForStreaming, respondBuiltin } from "./builtin-responder.ts";
+import { AllModelsFailedError, type ModelCaller } from "./call-model.ts";
+import {
+  addUsage,
+  type ConversationRow,
+  findRecentMessages,
+  insertMessage,
+  type MessageRow,
+  touchConversation,
+} from "./conversations.repo.ts";
+import type { Retriever } from "./retrieval.ts";
+import { detectLanguage, type Lang } from "./text-match.ts";
+
+export type TurnEvent =
+  | { type: "token"; text: string }
+  | { type: "citation"; citation: MessageCitation }
+  | { type: "tool"; name: string; status: "called" | "done" | "failed" };
+
+export type TurnUsage = {
+  provider: string;
+  model: string;
+  modelLabel: string;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  latencyMs: number;
+};
+
+export type TurnResult = {
+  conversationId: string;
+  status: string;
+  message: {
+    id: string;
+    content: string;
+    citations: MessageCitation[];
+    status: "complete" | "partial" | "failed";
+  } | null;
+  usage: TurnUsage | null;
+  error: { code: string; message: string } | null;
+  /** The stored assistant message (null when a human handles the conversation). */
+  row: MessageRow | null;
+  visitorMessageId: string;
+};
+
+export type EngineDeps = ToolDeps & {
+  config: Config;
+  clock: Clock;
+  prices: PriceBook;
+  retriever: Retriever;
+  caller: ModelCaller;
+  logger: Logger;
+};
+
+export type TurnInput = {
+  workspaceId: string;
+  conversation: ConversationRow;
+  agent: AgentRow;
+  content: string;
+  signal: AbortSignal;
+  onEvent?: ((e: TurnEvent) => void) | undefined;
+  /** A system message an OpenAI-compatible client sent along (lower priority than the agent's). */
+  callerInstructions?: string | undefined;
+};
+
+const HISTORY_MESSAGES = 40;
+const PASSAGES = 5;
+const CONTEXT_BUDGET_TOKENS = 6_000;
+
+const FAILURE_TEXT: Record<Lang, string> = {
+  en: "Sorry, I can't answer right now. Please try again in a moment.",
+  th: "ขออภัย ขณะนี้ไม่สามารถตอบได้ กรุณาลองใหม่อีกครั้งในอีกสักครู่",
+  ru: "Извините, сейчас я не могу ответить. Пожалуйста, попробуйте ещё раз через минуту.",
+};
+
+/** Trims and checks a visitor message; the same rule for every channel. */
+export function validateMessage(content: string, maxChars: number): string {
+  const text = content.trim();
+  if (!text) throw new AppError("VALIDATION_FAILED", "The message is empty", { field: "content" });
+  if (text.length > maxChars) {
+    throw new AppError("MESSAGE_TOO_LONG", `The message is longer than ${maxChars} characters`, {
+      field: "content",
+      max: maxChars,
+      length: text.length,
+    });
+  }
+  return text;
+}
+
+/**
+ * One turn of a conversation, for every channel: store the visitor's message, build the
+ * context, let the model (or the built-in responder) answer with tools, stream it through
+ * `onEvent`, and store the answer with its usage in one transaction. The turn always ends
+ * with a stored answer — complete, partial (stream cut short) or failed (polite message).
+ */
+export async function runTurn(deps: EngineDeps, input: TurnInput): Promise<TurnResult> {
+  const { workspaceId, conversation, agent } = input;
+  const content = validateMessage(input.content, deps.config.maxMessageChars);
+  const started = performance.now();
+  const emit = input.onEvent ?? (() => {});
+
+  const visitor = await insertMessage(deps.db, {
+    id: newId("msg"),
+    workspaceId,
+    conversationId: conversation.id,
+    role: "visitor",
+    content,
+  });
+  deps.events.emit({
+    type: "message.created",
+    workspaceId,
+    conversationId: conversation.id,
+    messageId: visitor.id,
+    role: "visitor",
+  });
+
+  // A person is handling (or about to handle) this conversation: the AI stays quiet.
+  if (conversation.status === "waiting_human" || conversation.status === "human") {
+    await touchConversation(deps.db, workspaceId, conversation.id, deps.clock.now());
+    return {
+      conversationId: conversation.id,
+      status: conversation.status,
+      message: null,
+      usage: null,
+      error: null,
+      row: null,
+      visitorMessageId: visitor.id,
+    };
+  }
+
+  const scope = { workspaceId, conversationId: conversation.id, agent };
+  const [passages, history] = await Promise.all([
+    deps.retriever.retrieve({ workspaceId, agent, query: content, limit: PASSAGES }),
+    findRecentMessages(deps.db, workspaceId, conversation.id, HISTORY_MESSAGES),
+  ]);
+  const toolCalls: MessageToolCall[] = [];
+  let status = conversation.status === "resolved" ? "ai" : conversation.status;
+
+  let answer: Omit<AnswerDraft, "latencyMs">;
+  if (agent.provider === "builtin") {
+    const reply = respondBuiltin({
+      message: content,
+      passages,
+      agent: {
+        name: agent.name,
+        welcomeMessage: agent.welcomeMessage,
+        unknownAnswerBehaviour: agent.unknownAnswerBehaviour as "say-so",
+        language: agent.language as "auto",
+      },
+      firstTurn: history.filter((m) => m.role === "visitor").length <= 1,
+    });
+    if (reply.intent === "lead" && reply.contact) {
+      const lead = ZLeadInput.safeParse(reply.contact);
+      if (lead.success) {
+        emit({ type: "tool", name: "capture_lead", status: "called" });
+        const output = await captureLead(deps, scope, lead.data);
+        toolCalls.push({ name: "capture_lead", input: lead.data, output });
+        emit({ type: "tool", name: "capture_lead", status: "done" });
+      }
+    }
+    if (reply.intent === "handoff") {
+      emit({ type: "tool", name: "handoff_to_human", status: "called" });
+      const output = await requestHandoff(deps, scope, "The visitor asked for a person");
+      toolCalls.push({ name: "handoff_to_human", input: { reason: "visitor asked for a person" }, output });
+      emit({ type: "tool", name: "handoff_to_human", status: "done" });
+    }
+    for (const piece of chunkForStreaming(reply.text)) emit({ type: "token", text: piece });
+    const citations = reply.citations.map((c, i) => ({
+      index: i + 1,
+      sourceId: c.sourceId,
+      passageId: c.passageId,
+      title: c.title,
+      url: c.url,
+      quote: c.quote,
+    }));
+    for (const c of citations) emit({ type: "citation", citation: c });
+    answer = {
+      content: reply.text,
+      citations,
+      provider: "builtin",
+      model: "builtin",
+      inputTokens: 0,
+      outputTokens: 0,
+      status: "complete",
+      error: null,
+    };
+  } else {
+    answer = await answerWithModel(deps, input, content, passages, history, toolCalls, emit);
+  }
+  if (toolCalls.some((t) => t.name === "handoff_to_human")) status = "waiting_human";
+
+  const latencyMs = Math.round(performance.now() - started);
+  const costUsd = await deps.prices.costOf(
+    answer.provider,
+    answer.model,
+    answer.inputTokens,
+    answer.outputTokens,
+  );
+  const now = deps.clock.now();
+  const row = await deps.db.transaction(async (tx) => {
+    const saved = await insertMessage(tx, {
+      id: newId("msg"),
+      workspaceId,
+      conversationId: conversation.id,
+      role: "assistant",
+      content: answer.content,
+      status: answer.status,
+      citations: answer.citations,
+      toolCalls,
+      provider: answer.provider,
+      model: answer.model,
+      inputTokens: answer.inputTokens,
+      outputTokens: answer.outputTokens,
+      costUsd,
+      latencyMs,
+      errorCode: answer.error?.code ?? null,
+      errorMessage: answer.error?.message ?? null,
+    });
+    await addUsage(tx, {
+      workspaceId,
+      day: now.toISOString().slice(0, 10),
+      agentId: agent.id,
+      provider: answer.provider,
+      model: answer.model,
+      inputTokens: answer.inputTokens,
+      outputTokens: answer.outputTokens,
+      costUsd,
+    });
+    await touchConversation(
+      tx,
+      workspaceId,
+      conversation.id,
+      now,
+      status !== conversation.status ? status : undefined,
+    );
+    return saved;
+  });
+  deps.events.emit({
+    type: "message.created",
+    workspaceId,
+    conversationId: conversation.id,
+    messageId: row.id,
+    role: "assistant",
+  });
+  return {
+    conversationId: conversation.id,
+    status,
+    message: { id: row.id, content: row.content, citations: answer.citations, status: answer.status },
+    usage: {
+      provider: answer.provider,
+      model: answer.model,
+      modelLabel: modelLabel(answer.provider, answer.model),
+      inputTokens: answer.inputTokens,
+      outputTokens: answer.outputTokens,
+      costUsd,
+      latencyMs,
+    },
+    error: answer.error,
+    row,
+    visitorMessageId: visitor.id,
+  };
+}
+
+type AnswerDraft = {
+  content: string;
+  citations: MessageCitation[];
+  provider: string;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  status: "complete" | "partial" | "failed";
+  error: { code: string; message: string } | null;
+  latencyMs: number;
+};
+
+async function answerWithModel(
+  deps: EngineDeps,
+  input: TurnInput,
+  content: string,
+  passages: Awaited<ReturnType<Retriever["retrieve"]>>,
+  history: MessageRow[],
+  toolCalls: MessageToolCall[],
+  emit: (e: TurnEvent) => void,
+): Promise<Omit<AnswerDraft, "latencyMs">> {
+  const { agent, workspaceId } = input;
+  const actions = (await findActions(deps.db, workspaceId, agent.id)).filter((a) => a.enabled);
+  const scope = { workspaceId, conversationId: input.conversation.id, agent };
+  const tools = buildTools(deps, scope, actions, toolCalls);
+  const relevant = passages.filter((p) => p.score >= 0.2);
+  const system = buildSystemPrompt(agent, relevant, {
+    callerInstructions: input.callerInstructions,
+    actionNames: actions.map((a) => a.name),
+  });
+  const budget = Math.max(500, CONTEXT_BUDGET_TOKENS - estimateTokens(system));
+  const messages = buildHistory(history, budget);
+  const candidates = [{ provider: agent.provider, model: agent.model }];
+  if (agent.fallbackProvider && agent.fallbackModel && agent.fallbackProvider !== "builtin") {
+    candidates.push({ provider: agent.fallbackProvider, model: agent.fallbackModel });
+  }
+  const lang: Lang =
+    agent.language === "th" || agent.language === "ru" || agent.language === "en"
+      ? agent.language
+      : detectLanguage(content);
+  const estimateInput = () =>
+    estimateTokens(system) + messages.reduce((n, m) => n + estimateTokens(String(m.content)), 0);
+
+  let opened: Awaited<ReturnType<ModelCaller["open"]>>["opened"];
+  try {
+    const result = await deps.caller.open(
+      workspaceId,
+      candidates,
+      { system, messages, tools, temperature: agent.temperature, maxOutputTokens: agent.maxTokens },
+      input.signal,
+    );
+    opened = result.opened;
+    if (result.failures.length) {
+      deps.logger.warn(
+        { agentId: agent.id, failures: result.failures, used: opened.resolved.provider },
+        "model fallback used",
+      );
+    }
+  } catch (err) {
+    if (input.signal.aborted) {
+      return {
+        content: "",
+        citations: [],
+        provider: agent.provider,
+        model: agent.model,
+        inputTokens: 0,
+        outputTokens: 0,
+        status: "partial",
+        error: { code: "CLIENT_ABORTED", message: "The client left before the answer started" },
+      };
+    }
+    const failures = err instanceof AllModelsFailedError ? err.failures : [];
+    deps.logger.error(
+      { agentId: agent.id, workspaceId, failures, err: failures.length ? undefined : err },
+      "no model could answer",
+    );
+    const text = FAILURE_TEXT[lang];
+    for (const piece of chunkForStreaming(text)) emit({ type: "token", text: piece });
+    const last = failures.at(-1);
+    return {
+      content: text,
+      citations: [],
+      provider: last?.provider ?? agent.provider,
+      model: last?.model ?? agent.model,
+      inputTokens: 0,
+      outputTokens: 0,
+      status: "failed",
+      error: {
+        code: "MODEL_UNAVAILABLE",
+        message:
+          failures.map((f) => `${f.provider}/${f.model}: ${f.message}`).join("; ") || "no model answered",
+      },
+    };
+  }
+
+  let text = "";
+  let inputTokens: number | undefined;
+  let outputTokens: number | undefined;
+  let status: "complete" | "partial" = "complete";
+  let error: { code: string; message: string } | null = null;
+  const handle = (part: TextStreamPart<ToolSet>) => {
+    switch (part.type) {
+      case "text-delta":
+        text += part.text;
+        emit({ type: "token", text: part.text });
+        break;
+      case "tool-call":
+        emit({ type: "tool", name: part.toolName, status: "called" });
+        break;
+      case "tool-result":
+        emit({ type: "tool", name: part.toolName, status: "done" });
+        break;
+      case "tool-error":
+        toolCalls.push({
+          name: part.toolName,
+          input: part.input,
+          error: String((part.error as Error)?.message ?? part.error),
+        });
+        emit({ type: "tool", name: part.toolName, status: "failed" });
+        break;
+      case "finish":
+        inputTokens = part.totalUsage.inputTokens;
+        outputTokens = part.totalUsage.outputTokens;
+        break;
+      case "error":
+        status = "partial";
+        error = {
+          code: "STREAM_FAILED",
+          message: String((part.error as Error)?.message ?? part.error).slice(0, 300),
+        };
+        break;
+      case "abort":
+        status = "partial";
+        error = input.signal.aborted
+          ? { code: "CLIENT_ABORTED", message: "The client left before the answer was complete" }
+          : { code: "TIMEOUT", message: "The model stopped sending before the answer was complete" };
+        break;
+    }
+  };
+  try {
+    for (const part of opened.head) handle(part);
+    for (;;) {
+      const next = await opened.rest.next();
+      if (next.done) break;
+      handle(next.value);
+      if (error) break;
+    }
+  } catch (err) {
+    status = "partial";
+    error = {
+      code: input.signal.aborted ? "CLIENT_ABORTED" : "STREAM_FAILED",
+      message: (err as Error).message.slice(0, 300),
+    };
+  }
+  if (error) {
+    deps.logger.warn({ agentId: agent.id, workspaceId, error }, "answer ended early");
+    await opened.rest.return?.();
+  }
+
+  const citations: MessageCitation[] = [];
+  for (const m of text.matchAll(/\[(\d{1,2})\]/g)) {
+    const n = Number(m[1]);
+    const p = relevant[n - 1];
+    if (p && !citations.some((c) => c.index === n)) {
+      const c = {
+        index: n,
+        sourceId: p.passage.sourceId,
+        passageId: p.passage.id,
+        title: p.passage.title,
+        url: p.passage.url ?? null,
+        quote: p.passage.text.slice(0, 300),
+      };
+      citations.push(c);
+      emit({ type: "citation", citation: c });
+    }
+  }
+  return {
+    content: text,
+    citations,
+    provider: opened.resolved.provider,
+    model: opened.resolved.modelId,
+    // A cut-short stream reports no usage; the estimate keeps cost tracking honest-ish.
+    inputTokens: inputTokens ?? estimateInput(),
+    outputTokens: outputTokens ?? estimateTokens(text),
+    status,
+    error,
+  };
+}

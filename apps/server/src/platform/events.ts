@@ -1,0 +1,54 @@
+import { EventEmitter } from "node:events";
+
+// Domain events other parts react to (the inbox's real-time layer, notifications, webhooks).
+// In-process for now; a later issue fans them out across nodes. Listeners must not throw into
+// the emitter: a failing listener is logged, never allowed to break the turn that emitted.
+
+export type DomainEvent =
+  | {
+      type: "conversation.handoff_requested";
+      workspaceId: string;
+      conversationId: string;
+      agentId: string;
+      reason: string;
+    }
+  | {
+      type: "lead.captured";
+      workspaceId: string;
+      conversationId: string;
+      agentId: string;
+      leadId: string;
+      contactId: string;
+    }
+  | {
+      type: "message.created";
+      workspaceId: string;
+      conversationId: string;
+      messageId: string;
+      role: string;
+    };
+
+export type EventBus = {
+  emit(event: DomainEvent): void;
+  on<T extends DomainEvent["type"]>(type: T, fn: (e: Extract<DomainEvent, { type: T }>) => void): () => void;
+};
+
+export function createEventBus(onListenerError: (err: unknown, event: DomainEvent) => void): EventBus {
+  const emitter = new EventEmitter();
+  emitter.setMaxListeners(100);
+  return {
+    emit(event) {
+      for (const fn of emitter.listeners(event.type)) {
+        try {
+          (fn as (e: DomainEvent) => void)(event);
+        } catch (err) {
+          onListenerError(err, event);
+        }
+      }
+    },
+    on(type, fn) {
+      emitter.on(type, fn as never);
+      return () => emitter.off(type, fn as never);
+    },
+  };
+}
