@@ -1,13 +1,15 @@
 #!/usr/bin/env node
-// The `minichat` command: start | worker | migrate | create-admin | outbox.
+// The `minichat` command: start | worker | migrate | create-admin | outbox | reseal.
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { pino } from "pino";
 import { buildApp } from "./app.ts";
 import { createAdmin } from "./modules/admin/create-admin.ts";
+import { resealSecrets } from "./modules/admin/reseal-secrets.ts";
 import { createAudit } from "./modules/audit/index.ts";
 import { findLatestEmails } from "./modules/email/index.ts";
 import { type Config, ConfigError, loadConfig, loadDotEnv } from "./platform/config.ts";
+import { createKeyRing } from "./platform/crypto.ts";
 import { type Database, openPglite, openPostgres, StartupError } from "./platform/db/client.ts";
 import { runMigrations } from "./platform/db/migrate.ts";
 import { REDACT_PATHS } from "./platform/logger.ts";
@@ -23,6 +25,8 @@ Commands:
   create-admin --email E     Make E a platform admin (creates the account if needed;
                [--name N] [--password P]   prints a generated password when none is given).
   outbox [--limit N] [--to E]  Print the latest emails from the local outbox.
+  reseal                     Re-encrypt stored secrets (provider keys, action headers) under the
+                             current SECRET_KEY after a rotation.
 
 Configuration comes from environment variables; see .env.example.`;
 
@@ -124,6 +128,23 @@ async function main(argv: string[]): Promise<number> {
       }
       await database.close();
       return 0;
+    }
+    case "reseal": {
+      const database = await openDatabase(config);
+      await runMigrations(database);
+      try {
+        const keyRing = createKeyRing(config.secretKey, config.previousSecretKeys);
+        const { resealed, checked } = await resealSecrets(database.db, keyRing);
+        process.stdout.write(
+          `Re-sealed ${resealed} of ${checked} stored secrets under the current SECRET_KEY.\n`,
+        );
+        return 0;
+      } catch (err) {
+        process.stderr.write(`minichat reseal: ${(err as Error).message}\n`);
+        return 1;
+      } finally {
+        await database.close();
+      }
     }
     default:
       process.stderr.write(`minichat: unknown command "${command}"\n\n${USAGE}\n`);
