@@ -193,3 +193,54 @@ describe("loadConfig: empty strings count as unset", () => {
     expect(embedded.secretKey).toBe(readFileSync(join(dir, "secret.key"), "utf8").trim());
   });
 });
+
+describe("loadConfig: models and providers", () => {
+  it("defaults new agents to the built-in responder when no provider is configured", () => {
+    const config = loadConfig({ SECRET_KEY: SECRET });
+    expect(config.defaultModel).toEqual({ provider: "builtin", model: "builtin" });
+    expect(config.providers).toEqual({});
+    expect(config.maxMessageChars).toBe(4000);
+    expect(config.llm).toEqual({
+      timeoutMs: 30_000,
+      idleTimeoutMs: 30_000,
+      maxRetries: 2,
+      breakerThreshold: 5,
+      breakerCooldownMs: 30_000,
+    });
+  });
+
+  it("uses the first configured provider's starter model, or DEFAULT_AGENT_MODEL", () => {
+    const withKey = loadConfig({ SECRET_KEY: SECRET, ANTHROPIC_API_KEY: "sk-ant-x" });
+    expect(withKey.defaultModel).toEqual({ provider: "anthropic", model: "claude-3-5-haiku-latest" });
+    expect(withKey.providers.anthropic?.apiKey).toBe("sk-ant-x");
+    const compatible = loadConfig({
+      SECRET_KEY: SECRET,
+      OPENAI_COMPATIBLE_BASE_URL: "http://10.0.0.5:8000/v1",
+      OPENAI_COMPATIBLE_MODELS: "qwen2.5-7b, llama3",
+    });
+    expect(compatible.defaultModel).toEqual({ provider: "openai-compatible", model: "qwen2.5-7b" });
+    const explicit = loadConfig({
+      SECRET_KEY: SECRET,
+      OPENAI_API_KEY: "sk-x",
+      DEFAULT_AGENT_MODEL: "openai:gpt-4.1",
+    });
+    expect(explicit.defaultModel).toEqual({ provider: "openai", model: "gpt-4.1" });
+  });
+
+  it("names the variable when a model setting is wrong", () => {
+    expect(failure({ SECRET_KEY: SECRET, DEFAULT_AGENT_MODEL: "gpt-4o" }).message).toContain(
+      "DEFAULT_AGENT_MODEL",
+    );
+    expect(failure({ SECRET_KEY: SECRET, DEFAULT_AGENT_MODEL: "acme:model" }).message).toContain(
+      "unknown provider",
+    );
+    expect(failure({ SECRET_KEY: SECRET, OPENAI_BASE_URL: "ftp://x" }).message).toContain("OPENAI_BASE_URL");
+    expect(failure({ SECRET_KEY: SECRET, MAX_MESSAGE_CHARS: "10" }).message).toContain("MAX_MESSAGE_CHARS");
+    expect(failure({ SECRET_KEY: SECRET, LLM_MAX_RETRIES: "-1" }).message).toContain("LLM_MAX_RETRIES");
+  });
+
+  it("parses ALLOW_PRIVATE_URLS as a list", () => {
+    const config = loadConfig({ SECRET_KEY: SECRET, ALLOW_PRIVATE_URLS: "crm.internal, 10.0.0.0/8" });
+    expect(config.allowPrivateUrls).toEqual(["crm.internal", "10.0.0.0/8"]);
+  });
+});
