@@ -117,7 +117,7 @@ const ZJsonSchemaObject = z
   .looseObject({ type: z.literal("object"), properties: z.record(z.string(), z.unknown()).optional() })
   .meta({ description: "JSON Schema (type: object) of the parameters the model must supply" });
 
-export const ZCreateActionRequest = z.strictObject({
+const actionFields = {
   name: z
     .string()
     .regex(/^[a-z][a-z0-9_]{0,47}$/, "lower-case letters, digits and _ (a tool name the model sees)")
@@ -126,20 +126,29 @@ export const ZCreateActionRequest = z.strictObject({
       "this name is reserved for a built-in tool",
     ),
   description: z.string().trim().min(1).max(1000),
-  parameters: ZJsonSchemaObject.default({ type: "object", properties: {} }),
-  method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"]).default("POST"),
+  parameters: ZJsonSchemaObject,
+  method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"]),
   url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(2000),
   headers: z
     .record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/, "invalid header name"), z.string().max(4000))
-    .default({})
     .meta({ description: "Sent with every call (e.g. Authorization). Stored encrypted; never returned." }),
-  timeoutMs: z.number().int().min(500).max(30_000).default(10_000),
-  enabled: z.boolean().default(true),
+  timeoutMs: z.number().int().min(500).max(30_000),
+  enabled: z.boolean(),
+};
+
+export const ZCreateActionRequest = z.strictObject({
+  ...actionFields,
+  parameters: actionFields.parameters.default({ type: "object", properties: {} }),
+  method: actionFields.method.default("POST"),
+  headers: actionFields.headers.default({}),
+  timeoutMs: actionFields.timeoutMs.default(10_000),
+  enabled: actionFields.enabled.default(true),
 });
-export const ZUpdateActionRequest = ZCreateActionRequest.partial().refine(
-  (v) => Object.keys(v).length > 0,
-  "send at least one field to change",
-);
+// No defaults here: a PATCH changes only what it names (and keeps stored headers).
+export const ZUpdateActionRequest = z
+  .strictObject(actionFields)
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, "send at least one field to change");
 export type TCreateActionRequest = z.infer<typeof ZCreateActionRequest>;
 export type TUpdateActionRequest = z.infer<typeof ZUpdateActionRequest>;
 export const ZAction = z

@@ -166,7 +166,11 @@ describe("custom HTTP actions", () => {
       orderStatus({ colour: "blue" }),
     ];
     for (const body of bad) {
-      expectError(await call(t.app, owner.bearer, "POST", actionsUrl(ws.id, agentId), body), 400, "VALIDATION_FAILED");
+      expectError(
+        await call(t.app, owner.bearer, "POST", actionsUrl(ws.id, agentId), body),
+        400,
+        "VALIDATION_FAILED",
+      );
     }
     expect((await call(t.app, owner.bearer, "GET", actionsUrl(ws.id, agentId))).json().actions).toEqual([]);
   });
@@ -182,11 +186,15 @@ describe("custom HTTP actions", () => {
     }
     const action = await createAction(t, owner.bearer, ws.id, agentId, orderStatus());
     expectError(
-      await call(t.app, owner.bearer, "PATCH", actionsUrl(ws.id, agentId, action.id), { name: "capture_lead" }),
+      await call(t.app, owner.bearer, "PATCH", actionsUrl(ws.id, agentId, action.id), {
+        name: "capture_lead",
+      }),
       400,
       "VALIDATION_FAILED",
     );
-    expect((await call(t.app, owner.bearer, "GET", actionsUrl(ws.id, agentId))).json().actions).toHaveLength(1);
+    expect((await call(t.app, owner.bearer, "GET", actionsUrl(ws.id, agentId))).json().actions).toHaveLength(
+      1,
+    );
   });
 
   it("refuses a second action with the same name on one agent (409 CONFLICT)", async () => {
@@ -202,18 +210,55 @@ describe("custom HTTP actions", () => {
     // Renaming onto an existing name is refused too.
     const second = await createAction(t, owner.bearer, ws.id, agentId, orderStatus({ name: "refund" }));
     expectError(
-      await call(t.app, owner.bearer, "PATCH", actionsUrl(ws.id, agentId, second.id), { name: "order_status" }),
+      await call(t.app, owner.bearer, "PATCH", actionsUrl(ws.id, agentId, second.id), {
+        name: "order_status",
+      }),
       409,
       "CONFLICT",
     );
-    const list = (await call(t.app, owner.bearer, "GET", actionsUrl(ws.id, agentId))).json().actions as Action[];
+    const list = (await call(t.app, owner.bearer, "GET", actionsUrl(ws.id, agentId))).json()
+      .actions as Action[];
     expect(list.map((a) => [a.id, a.name])).toEqual([
       [first.id, "order_status"],
       [second.id, "refund"],
     ]);
   });
 
-  it("changes an action with PATCH; sent headers replace the stored ones", async () => {
+  it("changes only the fields a PATCH names (the others, stored headers included, are kept)", async () => {
+    const { owner, ws, agentId } = await setup(t);
+    const action = await createAction(
+      t,
+      owner.bearer,
+      ws.id,
+      agentId,
+      orderStatus({ headers: { Authorization: SECRET_TOKEN }, timeoutMs: 5000, enabled: false }),
+    );
+    const sealedBefore = (await storedRow(t, action.id))!.headersSealed;
+
+    const res = await call(t.app, owner.bearer, "PATCH", actionsUrl(ws.id, agentId, action.id), {
+      description: "Order status (v2)",
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({
+      ...action,
+      description: "Order status (v2)",
+      updatedAt: res.json().updatedAt,
+    });
+    // Headers not sent are kept as they were.
+    expect((await storedRow(t, action.id))!.headersSealed).toBe(sealedBefore);
+    expect((await call(t.app, owner.bearer, "GET", actionsUrl(ws.id, agentId))).json().actions).toEqual([
+      res.json(),
+    ]);
+
+    // A PATCH that names nothing changes nothing.
+    expectError(
+      await call(t.app, owner.bearer, "PATCH", actionsUrl(ws.id, agentId, action.id), {}),
+      400,
+      "VALIDATION_FAILED",
+    );
+  });
+
+  it("PATCH with headers replaces the stored headers; bad values are refused", async () => {
     const { owner, ws, agentId } = await setup(t);
     const action = await createAction(
       t,
@@ -224,41 +269,45 @@ describe("custom HTTP actions", () => {
     );
     const sealedBefore = (await storedRow(t, action.id))!.headersSealed;
 
-    const res = await call(t.app, owner.bearer, "PATCH", actionsUrl(ws.id, agentId, action.id), {
-      description: "Order status (v2)",
-      enabled: false,
-      method: "POST",
-    });
-    expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({
-      id: action.id,
-      name: "order_status",
-      description: "Order status (v2)",
-      enabled: false,
-      method: "POST",
-      url: action.url,
-      headerNames: ["Authorization"],
-    });
-    // Headers not sent are kept as they were.
-    expect((await storedRow(t, action.id))!.headersSealed).toBe(sealedBefore);
-
     const newValue = "tok-rotated-5e6f7a8b9c0d";
     const rotated = await call(t.app, owner.bearer, "PATCH", actionsUrl(ws.id, agentId, action.id), {
       headers: { "X-Token": newValue },
     });
     expect(rotated.statusCode).toBe(200);
-    expect(rotated.json().headerNames).toEqual(["X-Token"]);
+    expect(rotated.json()).toMatchObject({ id: action.id, name: "order_status", headerNames: ["X-Token"] });
     expect(rotated.body).not.toContain(newValue);
     const row = await storedRow(t, action.id);
+    expect(row!.headersSealed).toMatch(/^enc:v1:/);
     expect(row!.headersSealed).not.toBe(sealedBefore);
     expect(row!.headersSealed).not.toContain(newValue);
     expect(row!.headerNames).toEqual(["X-Token"]);
 
+    const renamed = await call(t.app, owner.bearer, "PATCH", actionsUrl(ws.id, agentId, action.id), {
+      name: "track_order",
+      url: `${PUBLIC_BASE}/v2/orders/{orderId}`,
+      method: "POST",
+      headers: { "X-Token": newValue },
+    });
+    expect(renamed.statusCode).toBe(200);
+    expect(renamed.json()).toMatchObject({
+      name: "track_order",
+      url: `${PUBLIC_BASE}/v2/orders/{orderId}`,
+      method: "POST",
+    });
     const list = await call(t.app, owner.bearer, "GET", actionsUrl(ws.id, agentId));
-    expect(list.json().actions).toEqual([rotated.json()]);
+    expect(list.json().actions).toEqual([renamed.json()]);
 
-    for (const body of [{}, { timeoutMs: 1 }, { url: "ftp://93.184.216.34/" }, { colour: "red" }]) {
-      expectError(await call(t.app, owner.bearer, "PATCH", actionsUrl(ws.id, agentId, action.id), body), 400);
+    for (const body of [
+      { timeoutMs: 1 },
+      { url: "ftp://93.184.216.34/" },
+      { colour: "red" },
+      { name: "Bad Name" },
+    ]) {
+      expectError(
+        await call(t.app, owner.bearer, "PATCH", actionsUrl(ws.id, agentId, action.id), body),
+        400,
+        "VALIDATION_FAILED",
+      );
     }
     expectError(
       await call(t.app, owner.bearer, "PATCH", actionsUrl(ws.id, agentId, "act_00000000000000000000"), {
@@ -276,7 +325,11 @@ describe("custom HTTP actions", () => {
     const del = await call(t.app, owner.bearer, "DELETE", actionsUrl(ws.id, agentId, action.id));
     expect(del.statusCode).toBe(204);
     expect(del.body).toBe("");
-    expectError(await call(t.app, owner.bearer, "DELETE", actionsUrl(ws.id, agentId, action.id)), 404, "NOT_FOUND");
+    expectError(
+      await call(t.app, owner.bearer, "DELETE", actionsUrl(ws.id, agentId, action.id)),
+      404,
+      "NOT_FOUND",
+    );
     expectError(
       await call(t.app, owner.bearer, "PATCH", actionsUrl(ws.id, agentId, action.id), { enabled: false }),
       404,
@@ -297,10 +350,16 @@ describe("custom HTTP actions", () => {
   it("deleting the agent removes its actions", async () => {
     const { owner, ws, agentId } = await setup(t);
     const action = await createAction(t, owner.bearer, ws.id, agentId, orderStatus());
-    expect((await call(t.app, owner.bearer, "DELETE", `${agentsUrl(ws.id)}/${agentId}`)).statusCode).toBe(204);
+    expect((await call(t.app, owner.bearer, "DELETE", `${agentsUrl(ws.id)}/${agentId}`)).statusCode).toBe(
+      204,
+    );
     expect(await storedRow(t, action.id)).toBeUndefined();
     expectError(await call(t.app, owner.bearer, "GET", actionsUrl(ws.id, agentId)), 404, "NOT_FOUND");
-    expectError(await call(t.app, owner.bearer, "POST", actionsUrl(ws.id, agentId), orderStatus()), 404, "NOT_FOUND");
+    expectError(
+      await call(t.app, owner.bearer, "POST", actionsUrl(ws.id, agentId), orderStatus()),
+      404,
+      "NOT_FOUND",
+    );
   });
 
   it("refuses private and internal URLs with 400 URL_NOT_ALLOWED by default", async () => {
@@ -356,7 +415,9 @@ describe("custom HTTP actions", () => {
         (await call(t.app, as.admin!, "PATCH", actionsUrl(ws.id, agentId, created.id), { enabled: false }))
           .statusCode,
       ).toBe(200);
-      expect((await call(t.app, as.admin!, "DELETE", actionsUrl(ws.id, agentId, created.id))).statusCode).toBe(204);
+      expect(
+        (await call(t.app, as.admin!, "DELETE", actionsUrl(ws.id, agentId, created.id))).statusCode,
+      ).toBe(204);
 
       for (const role of ["operator", "viewer"] as const) {
         const who = as[role]!;
@@ -373,7 +434,11 @@ describe("custom HTTP actions", () => {
           403,
           "FORBIDDEN",
         );
-        expectError(await call(t.app, who, "DELETE", actionsUrl(ws.id, agentId, action.id)), 403, "FORBIDDEN");
+        expectError(
+          await call(t.app, who, "DELETE", actionsUrl(ws.id, agentId, action.id)),
+          403,
+          "FORBIDDEN",
+        );
       }
     });
 
@@ -390,10 +455,16 @@ describe("custom HTTP actions", () => {
         403,
         "FORBIDDEN",
       );
-      expectError(await call(t.app, reader, "DELETE", actionsUrl(ws.id, agentId, action.id)), 403, "FORBIDDEN");
+      expectError(
+        await call(t.app, reader, "DELETE", actionsUrl(ws.id, agentId, action.id)),
+        403,
+        "FORBIDDEN",
+      );
       expectError(await call(t.app, writer, "GET", actionsUrl(ws.id, agentId)), 403, "FORBIDDEN");
       const created = await createAction(t, writer, ws.id, agentId, orderStatus({ name: "by_key" }));
-      expect((await call(t.app, writer, "DELETE", actionsUrl(ws.id, agentId, created.id))).statusCode).toBe(204);
+      expect((await call(t.app, writer, "DELETE", actionsUrl(ws.id, agentId, created.id))).statusCode).toBe(
+        204,
+      );
     });
   });
 
@@ -426,7 +497,11 @@ describe("custom HTTP actions", () => {
           404,
           "NOT_FOUND",
         );
-        expectError(await call(t.app, who, "DELETE", actionsUrl(wsId, a.agentId, action.id)), 404, "NOT_FOUND");
+        expectError(
+          await call(t.app, who, "DELETE", actionsUrl(wsId, a.agentId, action.id)),
+          404,
+          "NOT_FOUND",
+        );
       }
       // Their own agent's path with A's action id finds nothing either.
       expectError(
@@ -434,7 +509,11 @@ describe("custom HTTP actions", () => {
         404,
         "NOT_FOUND",
       );
-      expectError(await call(t.app, who, "DELETE", actionsUrl(b.ws.id, b.agentId, action.id)), 404, "NOT_FOUND");
+      expectError(
+        await call(t.app, who, "DELETE", actionsUrl(b.ws.id, b.agentId, action.id)),
+        404,
+        "NOT_FOUND",
+      );
       const own = await call(t.app, who, "GET", actionsUrl(b.ws.id, b.agentId));
       expect(own.statusCode).toBe(200);
       expect(own.json().actions).toEqual([]);
@@ -442,7 +521,11 @@ describe("custom HTTP actions", () => {
 
     const list = await call(t.app, a.owner.bearer, "GET", actionsUrl(a.ws.id, a.agentId));
     expect(list.json().actions).toEqual([action]);
-    expect(await storedRow(t, action.id)).toMatchObject({ url: action.url, enabled: true, workspaceId: a.ws.id });
+    expect(await storedRow(t, action.id)).toMatchObject({
+      url: action.url,
+      enabled: true,
+      workspaceId: a.ws.id,
+    });
   });
 });
 
@@ -471,7 +554,13 @@ describe("custom HTTP actions with ALLOW_PRIVATE_URLS=127.0.0.1", () => {
 
     for (const url of ["http://localhost/orders", "http://169.254.169.254/", "http://10.0.0.5/"]) {
       expectError(
-        await call(t.app, owner.bearer, "POST", actionsUrl(ws.id, agentId), orderStatus({ name: "other", url })),
+        await call(
+          t.app,
+          owner.bearer,
+          "POST",
+          actionsUrl(ws.id, agentId),
+          orderStatus({ name: "other", url }),
+        ),
         400,
         "URL_NOT_ALLOWED",
       );
@@ -488,11 +577,23 @@ describe("custom HTTP actions with ALLOW_PRIVATE_URLS=localhost", () => {
 
   it("lets localhost through and still refuses other private targets", async () => {
     const { owner, ws, agentId } = await setup(t);
-    const action = await createAction(t, owner.bearer, ws.id, agentId, orderStatus({ url: "http://localhost/" }));
+    const action = await createAction(
+      t,
+      owner.bearer,
+      ws.id,
+      agentId,
+      orderStatus({ url: "http://localhost/" }),
+    );
     expect(action.url).toBe("http://localhost/");
     for (const url of ["http://127.0.0.1:8080/", "http://169.254.169.254/latest/meta-data/"]) {
       expectError(
-        await call(t.app, owner.bearer, "POST", actionsUrl(ws.id, agentId), orderStatus({ name: "other", url })),
+        await call(
+          t.app,
+          owner.bearer,
+          "POST",
+          actionsUrl(ws.id, agentId),
+          orderStatus({ name: "other", url }),
+        ),
         400,
         "URL_NOT_ALLOWED",
       );

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   addMember,
-  asBearer,
   anonymous,
+  asBearer,
   type Caller,
   call,
   createApiKey,
@@ -253,13 +253,17 @@ describe("agents (no model provider configured)", () => {
   it("rotates the public key on request", async () => {
     const { owner, ws } = await ownerWithWorkspace(t);
     const agent = await createAgent(t, owner.bearer, ws.id);
-    const res = await call(t.app, owner.bearer, "PATCH", agentsUrl(ws.id, agent.id), { rotatePublicKey: true });
+    const res = await call(t.app, owner.bearer, "PATCH", agentsUrl(ws.id, agent.id), {
+      rotatePublicKey: true,
+    });
     expect(res.statusCode).toBe(200);
     const rotated = res.json() as Agent;
     expect(rotated.publicKey).toMatch(/^pk_/);
     expect(rotated.publicKey).not.toBe(agent.publicKey);
     expect(rotated.name).toBe(agent.name);
-    const again = await call(t.app, owner.bearer, "PATCH", agentsUrl(ws.id, agent.id), { rotatePublicKey: true });
+    const again = await call(t.app, owner.bearer, "PATCH", agentsUrl(ws.id, agent.id), {
+      rotatePublicKey: true,
+    });
     expect(again.json().publicKey).not.toBe(rotated.publicKey);
     // Only `true` means anything.
     expectError(
@@ -295,13 +299,20 @@ describe("agents (no model provider configured)", () => {
     const missing = "agt_00000000000000000000";
     expectError(await call(t.app, owner.bearer, "GET", agentsUrl(ws.id, missing)), 404, "NOT_FOUND");
     expectError(await call(t.app, anonymous, "GET", agentsUrl(ws.id)), 401, "UNAUTHENTICATED");
-    expectError(await call(t.app, anonymous, "POST", agentsUrl(ws.id), { name: "Anon" }), 401, "UNAUTHENTICATED");
+    expectError(
+      await call(t.app, anonymous, "POST", agentsUrl(ws.id), { name: "Anon" }),
+      401,
+      "UNAUTHENTICATED",
+    );
   });
 
   it("writes audit entries for create, update, key rotation and delete", async () => {
     const { owner, ws } = await ownerWithWorkspace(t);
     const agent = await createAgent(t, owner.bearer, ws.id, { name: "Audited" });
-    await call(t.app, owner.bearer, "PATCH", agentsUrl(ws.id, agent.id), { name: "Audited 2", temperature: 1 });
+    await call(t.app, owner.bearer, "PATCH", agentsUrl(ws.id, agent.id), {
+      name: "Audited 2",
+      temperature: 1,
+    });
     await call(t.app, owner.bearer, "PATCH", agentsUrl(ws.id, agent.id), { rotatePublicKey: true });
     await call(t.app, owner.bearer, "DELETE", agentsUrl(ws.id, agent.id));
     // A refused change leaves no trace.
@@ -369,7 +380,11 @@ describe("agents (no model provider configured)", () => {
         expect(one.statusCode, role).toBe(200);
         expect(one.json().id).toBe(agent.id);
 
-        expectError(await call(t.app, as[role], "POST", agentsUrl(ws.id), { name: "Nope" }), 403, "FORBIDDEN");
+        expectError(
+          await call(t.app, as[role], "POST", agentsUrl(ws.id), { name: "Nope" }),
+          403,
+          "FORBIDDEN",
+        );
         expectError(
           await call(t.app, as[role], "PATCH", agentsUrl(ws.id, agent.id), { name: "Nope" }),
           403,
@@ -396,7 +411,11 @@ describe("agents (no model provider configured)", () => {
         expect(body.conversationId).toMatch(/^cnv_/);
         expect(body.message.status).toBe("complete");
         expect(body.message.content).toContain("7am to 11pm");
-        expect(body.usage).toMatchObject({ provider: "builtin", model: "builtin", modelLabel: BUILTIN_LABEL });
+        expect(body.usage).toMatchObject({
+          provider: "builtin",
+          model: "builtin",
+          modelLabel: BUILTIN_LABEL,
+        });
       }
       expectError(await call(t.app, as.viewer, "POST", chatUrl, { message: "Hi" }), 403, "FORBIDDEN");
     });
@@ -412,24 +431,36 @@ describe("agents (no model provider configured)", () => {
     });
 
     it("agents:read reads, agents:write writes; a key without the scope gets 403", async () => {
-      const reader = asBearer((await createApiKey(t.app, owner.bearer, ws.id, { name: "r", scopes: ["agents:read"] })).key);
+      const reader = asBearer(
+        (await createApiKey(t.app, owner.bearer, ws.id, { name: "r", scopes: ["agents:read"] })).key,
+      );
       const writer = asBearer(
         (await createApiKey(t.app, owner.bearer, ws.id, { name: "w", scopes: ["agents:write"] })).key,
       );
       const neither = asBearer(
-        (await createApiKey(t.app, owner.bearer, ws.id, { name: "n", scopes: ["workspace:read", "conversations:write"] }))
-          .key,
+        (
+          await createApiKey(t.app, owner.bearer, ws.id, {
+            name: "n",
+            scopes: ["workspace:read", "conversations:write"],
+          })
+        ).key,
       );
 
       expect((await call(t.app, reader, "GET", agentsUrl(ws.id))).statusCode).toBe(200);
       expect((await call(t.app, reader, "GET", agentsUrl(ws.id, agent.id))).json().id).toBe(agent.id);
       expectError(await call(t.app, reader, "POST", agentsUrl(ws.id), { name: "R" }), 403, "FORBIDDEN");
-      expectError(await call(t.app, reader, "PATCH", agentsUrl(ws.id, agent.id), { name: "R" }), 403, "FORBIDDEN");
+      expectError(
+        await call(t.app, reader, "PATCH", agentsUrl(ws.id, agent.id), { name: "R" }),
+        403,
+        "FORBIDDEN",
+      );
       expectError(await call(t.app, reader, "DELETE", agentsUrl(ws.id, agent.id)), 403, "FORBIDDEN");
 
       const created = await call(t.app, writer, "POST", agentsUrl(ws.id), { name: "By key" });
       expect(created.statusCode).toBe(201);
-      const patched = await call(t.app, writer, "PATCH", agentsUrl(ws.id, created.json().id), { name: "By key 2" });
+      const patched = await call(t.app, writer, "PATCH", agentsUrl(ws.id, created.json().id), {
+        name: "By key 2",
+      });
       expect(patched.statusCode).toBe(200);
       expect(patched.json().name).toBe("By key 2");
       expectError(await call(t.app, writer, "GET", agentsUrl(ws.id)), 403, "FORBIDDEN");
@@ -527,7 +558,11 @@ describe("agents with a platform OpenAI key", () => {
   it("makes OpenAI the default for new agents", async () => {
     const { owner, ws } = await ownerWithWorkspace(t);
     const agent = await createAgent(t, owner.bearer, ws.id);
-    expect(agent).toMatchObject({ provider: "openai", model: "gpt-4o-mini", modelLabel: "OpenAI · gpt-4o-mini" });
+    expect(agent).toMatchObject({
+      provider: "openai",
+      model: "gpt-4o-mini",
+      modelLabel: "OpenAI · gpt-4o-mini",
+    });
     // A model named without a provider is taken for the default provider.
     const named = await createAgent(t, owner.bearer, ws.id, { model: "gpt-4o" });
     expect(named).toMatchObject({ provider: "openai", model: "gpt-4o" });
@@ -561,17 +596,25 @@ describe("agents with a platform OpenAI key", () => {
       model: "gpt-4o",
     });
     expect(switched.statusCode).toBe(200);
-    expect(switched.json()).toMatchObject({ provider: "openai", model: "gpt-4o", modelLabel: "OpenAI · gpt-4o" });
+    expect(switched.json()).toMatchObject({
+      provider: "openai",
+      model: "gpt-4o",
+      modelLabel: "OpenAI · gpt-4o",
+    });
 
     // Changing only the model keeps the provider; naming the same provider keeps the model.
-    const model = await call(t.app, owner.bearer, "PATCH", agentsUrl(ws.id, agent.id), { model: "gpt-4.1-mini" });
+    const model = await call(t.app, owner.bearer, "PATCH", agentsUrl(ws.id, agent.id), {
+      model: "gpt-4.1-mini",
+    });
     expect(model.json()).toMatchObject({ provider: "openai", model: "gpt-4.1-mini" });
     const same = await call(t.app, owner.bearer, "PATCH", agentsUrl(ws.id, agent.id), { provider: "openai" });
     expect(same.statusCode).toBe(200);
     expect(same.json()).toMatchObject({ provider: "openai", model: "gpt-4.1-mini" });
 
     // Back to builtin needs no model.
-    const back = await call(t.app, owner.bearer, "PATCH", agentsUrl(ws.id, agent.id), { provider: "builtin" });
+    const back = await call(t.app, owner.bearer, "PATCH", agentsUrl(ws.id, agent.id), {
+      provider: "builtin",
+    });
     expect(back.statusCode).toBe(200);
     expect(back.json()).toMatchObject({ provider: "builtin", model: "builtin", modelLabel: BUILTIN_LABEL });
   });
@@ -627,6 +670,10 @@ describe("agent limit", () => {
     // Deleting one makes room again.
     expect((await call(t.app, owner.bearer, "DELETE", agentsUrl(ws.id, first.id))).statusCode).toBe(204);
     await createAgent(t, owner.bearer, ws.id, { name: "Three" });
-    expectError(await call(t.app, owner.bearer, "POST", agentsUrl(ws.id), { name: "Four" }), 403, "LIMIT_REACHED");
+    expectError(
+      await call(t.app, owner.bearer, "POST", agentsUrl(ws.id), { name: "Four" }),
+      403,
+      "LIMIT_REACHED",
+    );
   });
 });

@@ -121,6 +121,9 @@ export function createModelCaller(deps: {
       maxRetries: 0, // cockatiel retries; two retry layers would multiply attempts
       abortSignal: AbortSignal.any([attemptSignal, clientSignal]),
       timeout: { chunkMs: llm.idleTimeoutMs },
+      // Errors arrive as stream parts and are handled there; the SDK's default handler would
+      // print them (with the whole prompt) to stderr, past the app's logger.
+      onError: () => {},
     });
     const it = result.fullStream[Symbol.asyncIterator]();
     const head: TextStreamPart<ToolSet>[] = [];

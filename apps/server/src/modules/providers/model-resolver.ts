@@ -64,7 +64,8 @@ export function createModelResolver(deps: {
       ),
       provider,
       modelId,
-      breakerKey: `ws:${row.id}`,
+      // Versioned: a corrected key must not inherit the open breaker of the wrong one.
+      breakerKey: `ws:${row.id}:${row.updatedAt.getTime()}`,
     };
   }
 
