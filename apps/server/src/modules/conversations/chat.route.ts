@@ -8,6 +8,7 @@ import { findAgent } from "../agents/agents.repo.ts";
 import { requireWorkspace } from "../auth/authenticate.ts";
 import { findConversation, insertConversation } from "./conversations.repo.ts";
 import { respondTurn } from "./respond-turn.ts";
+import { validateMessage } from "./run-turn.ts";
 
 export function registerChatRoutes(app: FastifyInstance, ctx: AppContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -36,6 +37,8 @@ export function registerChatRoutes(app: FastifyInstance, ctx: AppContext): void 
       });
       const agent = await findAgent(ctx.db, access.workspaceId, req.params.agentId);
       if (!agent) throw notFound("Agent");
+      // Before a conversation is created: a refused first message must leave nothing behind.
+      validateMessage(req.body.message, ctx.config.maxMessageChars);
       let conversation = req.body.conversationId
         ? await findConversation(ctx.db, access.workspaceId, req.body.conversationId)
         : undefined;

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { and, eq } from "drizzle-orm";
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type FakeLlmServer, startFakeAnthropic, startFakeOpenAI } from "../../../test/fake-llm.ts";
 import {
   type Caller,
   call,
@@ -14,7 +15,6 @@ import {
   signUp,
   type TestApp,
 } from "../../../test/harness.ts";
-import { type FakeLlmServer, startFakeAnthropic, startFakeOpenAI } from "../../../test/fake-llm.ts";
 import { contacts, conversations, leads, messages } from "../../db/schema/index.ts";
 import type { DomainEvent } from "../../platform/events.ts";
 
@@ -128,14 +128,13 @@ async function countRows(wsId: string) {
   const db = t.app.ctx.db;
   return {
     messages: (await db.select().from(messages).where(eq(messages.workspaceId, wsId))).length,
-    conversations: (await db.select().from(conversations).where(eq(conversations.workspaceId, wsId)))
-      .length,
+    conversations: (await db.select().from(conversations).where(eq(conversations.workspaceId, wsId))).length,
   };
 }
 
 /** A local HTTP server standing in for the business's own API (a custom action's target). */
 type Received = { method: string; url: string; headers: IncomingMessage["headers"]; body: string };
-async function startActionServer(respond: (r: Received) => { status?: number; body: string }) {
+async function startActionServer(respond: (r: Received) => { status?: number; body: string } | null) {
   const received: Received[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -149,6 +148,7 @@ async function startActionServer(respond: (r: Received) => { status?: number; bo
       };
       received.push(r);
       const out = respond(r);
+      if (!out) return; // never answer
       res.writeHead(out.status ?? 200, { "content-type": "application/json" });
       res.end(out.body);
     });
@@ -185,7 +185,11 @@ describe("test chat: answers from the model", () => {
     const owner = await newOwner();
     const agentId = await newAgent(owner);
     const before = openai.requests.length;
-    openai.enqueue({ kind: "text", text: "Our beans are roasted daily.", usage: { input: 1200, output: 300 } });
+    openai.enqueue({
+      kind: "text",
+      text: "Our beans are roasted daily.",
+      usage: { input: 1200, output: 300 },
+    });
 
     const res = await chat(owner.bearer, owner.wsId, agentId, "Tell me about your beans");
     expect(res.statusCode, res.body).toBe(200);
@@ -267,7 +271,9 @@ describe("test chat: answers from the model", () => {
     const req = openai.requests[before]!;
     const system = systemOf(req);
     expect(req.messages[0]!.role).toBe("system");
-    expect(system).toContain("You are Mia, the friendly barista bot of Acme Coffee. Always mention our beans.");
+    expect(system).toContain(
+      "You are Mia, the friendly barista bot of Acme Coffee. Always mention our beans.",
+    );
     expect(count(system, answer)).toBe(1);
     const open = system.indexOf("<knowledge>\n");
     const close = system.indexOf("</knowledge>");
@@ -360,6 +366,86 @@ describe("test chat: built-in tools", () => {
     // The follow-up request carried the tool's result to the model.
     const toolMsg = openai.requests[before + 1]!.messages.find((m) => m.role === "tool");
     expect(toolMsg?.content).toContain(leadRows[0]!.id);
+  });
+
+  it("streams tool events while the model uses a tool", async () => {
+    const owner = await newOwner();
+    const agentId = await newAgent(owner);
+    openai.enqueue(
+      { kind: "tools", calls: [{ name: "capture_lead", args: { phone: "+66 81 234 5678" } }] },
+      { kind: "text", text: "Saved, we will call you." },
+    );
+    const res = await chat(owner.bearer, owner.wsId, agentId, "Call me on +66 81 234 5678", undefined, {
+      sse: true,
+    });
+    const evts = parseSse(res.body);
+    expect(evts.filter((e) => e.event === "tool").map((e) => e.data)).toEqual([
+      { name: "capture_lead", status: "called" },
+      { name: "capture_lead", status: "done" },
+    ]);
+    const done = evts.at(-1)!;
+    expect(done.event).toBe("done");
+    expect(done.data).toMatchObject({ message: { content: "Saved, we will call you.", status: "complete" } });
+    const contactRows = await t.app.ctx.db
+      .select()
+      .from(contacts)
+      .where(eq(contacts.workspaceId, owner.wsId));
+    expect(contactRows.map((c) => c.phone)).toEqual(["+66 81 234 5678"]);
+  });
+
+  it("a capture_lead call without an email or phone saves nothing and the model is told why", async () => {
+    const owner = await newOwner();
+    const agentId = await newAgent(owner);
+    const before = openai.requests.length;
+    openai.enqueue(
+      { kind: "tools", calls: [{ name: "capture_lead", args: { name: "No Contact" } }] },
+      { kind: "text", text: "Could you share an email or phone number?" },
+    );
+    const res = await chat(owner.bearer, owner.wsId, agentId, "I'm interested, my name is No Contact");
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json();
+    expect(body.message).toMatchObject({
+      content: "Could you share an email or phone number?",
+      status: "complete",
+    });
+    const db = t.app.ctx.db;
+    expect(await db.select().from(leads).where(eq(leads.workspaceId, owner.wsId))).toEqual([]);
+    expect(await db.select().from(contacts).where(eq(contacts.workspaceId, owner.wsId))).toEqual([]);
+    const stored = await messageRow(body.message.id);
+    expect(stored.toolCalls).toHaveLength(1);
+    expect(stored.toolCalls[0]).toMatchObject({ name: "capture_lead", error: expect.any(String) });
+    expect(openai.requests[before + 1]!.messages.some((m) => m.role === "tool")).toBe(true);
+    expect(events.some((e) => e.type === "lead.captured" && e.conversationId === body.conversationId)).toBe(
+      false,
+    );
+  });
+
+  it("leads stay in their own workspace even for the same email", async () => {
+    const a = await newOwner();
+    const agentA = await newAgent(a);
+    const b = await newOwner(t.app, "Bistro B");
+    const agentB = await newAgent(b);
+    openai.enqueue(
+      {
+        kind: "tools",
+        calls: [{ name: "capture_lead", args: { name: "Sam in A", email: "sam@example.com" } }],
+      },
+      { kind: "text", text: "Saved." },
+      {
+        kind: "tools",
+        calls: [{ name: "capture_lead", args: { name: "Sam in B", email: "SAM@example.com" } }],
+      },
+      { kind: "text", text: "Saved." },
+    );
+    expect((await chat(a.bearer, a.wsId, agentA, "sam@example.com")).statusCode).toBe(200);
+    expect((await chat(b.bearer, b.wsId, agentB, "SAM@example.com")).statusCode).toBe(200);
+    const db = t.app.ctx.db;
+    const inA = await db.select().from(contacts).where(eq(contacts.workspaceId, a.wsId));
+    const inB = await db.select().from(contacts).where(eq(contacts.workspaceId, b.wsId));
+    expect(inA.map((c) => [c.name, c.email])).toEqual([["Sam in A", "sam@example.com"]]);
+    expect(inB.map((c) => [c.name, c.email])).toEqual([["Sam in B", "sam@example.com"]]);
+    const leadsB = await db.select().from(leads).where(eq(leads.workspaceId, b.wsId));
+    expect(leadsB.map((l) => l.contactId)).toEqual([inB[0]!.id]);
   });
 
   it("handoff_to_human sets waiting_human, emits the event, and the AI stays silent afterwards", async () => {
@@ -503,6 +589,42 @@ describe("test chat: custom HTTP actions", () => {
     }
   });
 
+  it("an action that does not answer in time gives the model a timeout result", async () => {
+    const server = await startActionServer(() => null);
+    try {
+      const owner = await newOwner();
+      const agentId = await newAgent(owner);
+      await createAction(owner, agentId, {
+        name: "slow_lookup",
+        description: "A slow lookup",
+        method: "GET",
+        url: `${server.url}/slow`,
+        timeoutMs: 500,
+      });
+      const before = openai.requests.length;
+      openai.enqueue(
+        { kind: "tools", calls: [{ name: "slow_lookup", args: {} }] },
+        { kind: "text", text: "That system is slow right now." },
+      );
+      const res = await chat(owner.bearer, owner.wsId, agentId, "Look it up please");
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json().message).toMatchObject({
+        content: "That system is slow right now.",
+        status: "complete",
+      });
+      expect(server.received).toHaveLength(1);
+      const stored = await messageRow(res.json().message.id);
+      expect(stored.toolCalls[0]).toMatchObject({
+        name: "slow_lookup",
+        output: { ok: false, error: expect.stringMatching(/timed out after 500 ms/) },
+      });
+      const toolMsg = openai.requests[before + 1]!.messages.find((m) => m.role === "tool");
+      expect(toolMsg?.content).toMatch(/timed out/);
+    } finally {
+      await server.close();
+    }
+  });
+
   it("refuses an action whose URL is private at call time and gives the model an error result", async () => {
     const server = await startActionServer(() => ({ body: JSON.stringify({ ok: true }) }));
     // A second node on the same database, whose operator does not allow private URLs.
@@ -522,9 +644,16 @@ describe("test chat: custom HTTP actions", () => {
         { kind: "tools", calls: [{ name: "ping_crm", args: { topic: "pricing" } }] },
         { kind: "text", text: "I could not reach the CRM, but I can still help." },
       );
-      const res = await chat(owner.bearer, owner.wsId, agentId, "Tell the CRM I asked about pricing", undefined, {
-        app: strict.app,
-      });
+      const res = await chat(
+        owner.bearer,
+        owner.wsId,
+        agentId,
+        "Tell the CRM I asked about pricing",
+        undefined,
+        {
+          app: strict.app,
+        },
+      );
       expect(res.statusCode, res.body).toBe(200);
       const body = res.json();
       expect(body.message.status).toBe("complete");
@@ -682,7 +811,10 @@ describe("built-in responder (no AI model)", () => {
     expect(body.message.content.length).toBeGreaterThan(0);
     expect((await conversationRow(body.conversationId)).status).toBe("waiting_human");
     expect(events).toContainEqual(
-      expect.objectContaining({ type: "conversation.handoff_requested", conversationId: body.conversationId }),
+      expect.objectContaining({
+        type: "conversation.handoff_requested",
+        conversationId: body.conversationId,
+      }),
     );
     const next = await chat(owner.bearer, owner.wsId, agentId, "Still there?", body.conversationId);
     expect(next.json()).toMatchObject({ status: "waiting_human", message: null });
@@ -703,7 +835,7 @@ describe("built-in responder (no AI model)", () => {
 // ── bad input and access ────────────────────────────────────────────────────────────────────
 
 describe("bad input", () => {
-  it("refuses empty and over-long messages with 400 and stores nothing", async () => {
+  it("refuses empty and over-long messages with 400 and stores no message", async () => {
     const owner = await newOwner();
     const agentId = await newAgent(owner);
     const before = openai.requests.length;
@@ -746,9 +878,13 @@ describe("bad input", () => {
     try {
       const owner = await newOwner(small.app);
       const agentId = await newAgent(owner, {}, small.app);
-      const res = await chat(owner.bearer, owner.wsId, agentId, "x".repeat(101), undefined, { app: small.app });
+      const res = await chat(owner.bearer, owner.wsId, agentId, "x".repeat(101), undefined, {
+        app: small.app,
+      });
       expect(expectError(res, 400, "MESSAGE_TOO_LONG").details).toMatchObject({ max: 100 });
-      const ok = await chat(owner.bearer, owner.wsId, agentId, "x".repeat(100), undefined, { app: small.app });
+      const ok = await chat(owner.bearer, owner.wsId, agentId, "x".repeat(100), undefined, {
+        app: small.app,
+      });
       expect(ok.statusCode, ok.body).toBe(200);
 
       const { key } = await createApiKey(small.app, owner.bearer, owner.wsId, { name: "k" });
@@ -757,7 +893,9 @@ describe("bad input", () => {
       expect(conv.statusCode).toBe(201);
       const id = conv.json().id;
       expectError(
-        await call(small.app, api, "POST", `/api/v1/conversations/${id}/messages`, { content: "y".repeat(101) }),
+        await call(small.app, api, "POST", `/api/v1/conversations/${id}/messages`, {
+          content: "y".repeat(101),
+        }),
         400,
         "MESSAGE_TOO_LONG",
       );
@@ -773,11 +911,7 @@ describe("not found, tenant isolation and access", () => {
   it("answers 404 for an unknown agent or conversation", async () => {
     const owner = await newOwner();
     const agentId = await newAgent(owner);
-    expectError(
-      await chat(owner.bearer, owner.wsId, "agt_00000000000000000000", "Hello"),
-      404,
-      "NOT_FOUND",
-    );
+    expectError(await chat(owner.bearer, owner.wsId, "agt_00000000000000000000", "Hello"), 404, "NOT_FOUND");
     expectError(
       await chat(owner.bearer, owner.wsId, agentId, "Hello", "cnv_00000000000000000000"),
       404,
@@ -836,7 +970,11 @@ describe("not found, tenant isolation and access", () => {
     const first = await chat(owner.bearer, owner.wsId, agent1, "Hello");
     const conversationId = first.json().conversationId;
     const before = await countRows(owner.wsId);
-    expectError(await chat(owner.bearer, owner.wsId, agent2, "Hello again", conversationId), 404, "NOT_FOUND");
+    expectError(
+      await chat(owner.bearer, owner.wsId, agent2, "Hello again", conversationId),
+      404,
+      "NOT_FOUND",
+    );
     expect(await countRows(owner.wsId)).toEqual(before);
   });
 
@@ -844,9 +982,15 @@ describe("not found, tenant isolation and access", () => {
     const owner = await newOwner();
     const agentId = await newAgent(owner);
     const { key } = await createApiKey(t.app, owner.bearer, owner.wsId, { name: "k" });
-    const conv = await call(t.app, { headers: { authorization: `Bearer ${key}` } }, "POST", "/api/v1/conversations", {
-      agentId,
-    });
+    const conv = await call(
+      t.app,
+      { headers: { authorization: `Bearer ${key}` } },
+      "POST",
+      "/api/v1/conversations",
+      {
+        agentId,
+      },
+    );
     expectError(await chat(owner.bearer, owner.wsId, agentId, "Hello", conv.json().id), 404, "NOT_FOUND");
   });
 });

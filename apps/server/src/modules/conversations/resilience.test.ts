@@ -1,7 +1,8 @@
 import type { AddressInfo } from "node:net";
 import { and, eq } from "drizzle-orm";
 import type { LightMyRequestResponse } from "fastify";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { type FakeLlmServer, startFakeAnthropic, startFakeOpenAI } from "../../../test/fake-llm.ts";
 import {
   type Caller,
   call,
@@ -13,7 +14,6 @@ import {
   signUp,
   type TestApp,
 } from "../../../test/harness.ts";
-import { type FakeLlmServer, startFakeAnthropic, startFakeOpenAI } from "../../../test/fake-llm.ts";
 import { messages } from "../../db/schema/index.ts";
 
 // What a visitor sees when the model misbehaves: rate limits, server errors, silence, stalls,
@@ -178,6 +178,25 @@ describe("retries and fallback", () => {
     expect(sent.at(-1)).toEqual({ role: "user", content: "Are you open today?" });
   });
 
+  it("a built-in fallback answers from quick answers when the model fails", async () => {
+    const owner = await newOwner(t.app);
+    const agentId = await newAgent(t.app, owner, {
+      fallback: { provider: "builtin", model: "builtin" },
+      quickAnswers: [{ question: "What are your opening hours?", answer: "We open at 8am every day." }],
+    });
+    const res0 = await call(t.app, owner.bearer, "GET", `/api/v1/workspaces/${owner.wsId}/agents/${agentId}`);
+    expect(res0.json().fallback).toEqual({ provider: "builtin", model: "builtin" });
+    openai.setDefault({ kind: "error", status: 500 });
+    const res = await chat(t.app, owner.bearer, owner.wsId, agentId, "What are your opening hours?");
+    openai.setDefault(null);
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json();
+    // The configured fallback answers (as documented), instead of the "try again" message.
+    expect(body.usage.provider).toBe("builtin");
+    expect(body.message.content).toContain("We open at 8am every day.");
+    expect(body.message.status).toBe("complete");
+  });
+
   it("when every model fails: 200 with a polite message stored as failed with MODEL_UNAVAILABLE", async () => {
     const owner = await newOwner(t.app);
     const agentId = await newAgent(t.app, owner, { fallback: FALLBACK });
@@ -243,6 +262,26 @@ describe("retries and fallback", () => {
       message: { content: POLITE, status: "failed" },
       error: { code: "MODEL_UNAVAILABLE" },
     });
+  });
+
+  it("a failing provider call is reported through the app's logger, not dumped raw on the console", async () => {
+    // Operators run with structured JSON logs (or LOG_LEVEL=silent); a raw multi-line error dump
+    // with the provider's request body on stderr for every failed attempt breaks both.
+    const owner = await newOwner(t.app);
+    const agentId = await newAgent(t.app, owner);
+    const spy = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      openai.enqueue(
+        { kind: "error", status: 500 },
+        { kind: "error", status: 500 },
+        { kind: "error", status: 500 },
+      );
+      const res = await chat(t.app, owner.bearer, owner.wsId, agentId, "Hello?");
+      expect(res.json().error.code).toBe("MODEL_UNAVAILABLE");
+      expect(spy.mock.calls.map((c) => String(c[0]).split("\n")[0])).toEqual([]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it("does not retry a request the provider rejects as invalid (400)", async () => {
@@ -355,6 +394,51 @@ describe("circuit breaker", () => {
     expect(openai.requests.length).toBe(before + 2);
   });
 
+  it("a workspace's failing own key trips only its own breaker, not the platform's", async () => {
+    const own = await startFakeOpenAI({ apiKey: "sk-workspace-own-key" });
+    const app = await createTestApp({
+      env: baseEnv({
+        LLM_BREAKER_THRESHOLD: "2",
+        LLM_MAX_RETRIES: "0",
+        LLM_BREAKER_COOLDOWN_SECONDS: "3600",
+        ALLOW_PRIVATE_URLS: "127.0.0.1",
+      }),
+    });
+    try {
+      const a = await newOwner(app.app);
+      const saved = await call(app.app, a.bearer, "PUT", `/api/v1/workspaces/${a.wsId}/providers/openai`, {
+        apiKey: own.apiKey,
+        baseUrl: own.url,
+      });
+      expect(saved.statusCode, saved.body).toBe(200);
+      const agentA = await newAgent(app.app, a);
+      own.setDefault({ kind: "error", status: 500 });
+      for (let i = 0; i < 2; i++) {
+        const res = await chat(app.app, a.bearer, a.wsId, agentA, `A ${i}`);
+        expect(res.json().error.code).toBe("MODEL_UNAVAILABLE");
+      }
+      const ownCount = own.requests.length;
+      const platformBefore = openai.requests.length;
+      const third = await chat(app.app, a.bearer, a.wsId, agentA, "A again");
+      expect(third.json().error.code).toBe("MODEL_UNAVAILABLE");
+      expect(own.requests.length).toBe(ownCount); // A's breaker is open
+      expect(openai.requests.length).toBe(platformBefore); // A never falls over to the platform key
+
+      // Another workspace on the platform's key still gets answers.
+      const b = await newOwner(app.app);
+      const agentB = await newAgent(app.app, b);
+      const res = await chat(app.app, b.bearer, b.wsId, agentB, "Hello from B");
+      expect(res.json()).toMatchObject({
+        message: { content: "You said: Hello from B", status: "complete" },
+      });
+      expect(openai.requests.length).toBe(platformBefore + 1);
+      expect(own.requests.length).toBe(ownCount);
+    } finally {
+      await app.close();
+      await own.close();
+    }
+  });
+
   it("an open breaker with no fallback answers politely at once", async () => {
     const owner = await newOwner(tripped.app);
     const agentId = await newAgent(tripped.app, owner);
@@ -422,6 +506,34 @@ describe("client abandons a stream", () => {
     expect(row.content.startsWith("word0")).toBe(true);
     expect(row.content.length).toBeLessThan(long.length);
     await until(() => openai.aborted() > aborted, "the upstream request to be aborted");
+  });
+
+  it("a JSON client that leaves while the model is silent cancels the upstream call", async () => {
+    const owner = await newOwner(live.app);
+    const agentId = await newAgent(live.app, owner);
+    const aborted = openai.aborted();
+    const before = openai.requests.length;
+    openai.enqueue({ kind: "hang" });
+    const controller = new AbortController();
+    const pending = fetch(`${base}/api/v1/workspaces/${owner.wsId}/agents/${agentId}/chat`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${owner.token}`, "content-type": "application/json" },
+      body: JSON.stringify({ message: "Are you there?" }),
+      signal: controller.signal,
+    }).catch((err: unknown) => err);
+    await until(() => openai.requests.length > before, "the model request to start");
+    controller.abort();
+    expect(await pending).toBeInstanceOf(Error);
+
+    await until(() => openai.aborted() > aborted, "the upstream request to be aborted");
+    const row = await until(async () => {
+      const rows = await live.app.ctx.db
+        .select()
+        .from(messages)
+        .where(and(eq(messages.workspaceId, owner.wsId), eq(messages.role, "assistant")));
+      return rows[0];
+    }, "the answer row to be stored");
+    expect(row).toMatchObject({ status: "partial", errorCode: "CLIENT_ABORTED", content: "" });
   });
 
   it("still answers normally over a real socket", async () => {

@@ -139,7 +139,6 @@ export async function runTurn(deps: EngineDeps, input: TurnInput): Promise<TurnR
     };
   }
 
-  const scope = { workspaceId, conversationId: conversation.id, agent };
   const [passages, history] = await Promise.all([
     deps.retriever.retrieve({ workspaceId, agent, query: content, limit: PASSAGES }),
     findRecentMessages(deps.db, workspaceId, conversation.id, HISTORY_MESSAGES),
@@ -147,57 +146,10 @@ export async function runTurn(deps: EngineDeps, input: TurnInput): Promise<TurnR
   const toolCalls: MessageToolCall[] = [];
   let status = conversation.status === "resolved" ? "ai" : conversation.status;
 
-  let answer: Omit<AnswerDraft, "latencyMs">;
-  if (agent.provider === "builtin") {
-    const reply = respondBuiltin({
-      message: content,
-      passages,
-      agent: {
-        name: agent.name,
-        welcomeMessage: agent.welcomeMessage,
-        unknownAnswerBehaviour: agent.unknownAnswerBehaviour as "say-so",
-        language: agent.language as "auto",
-      },
-      firstTurn: history.filter((m) => m.role === "visitor").length <= 1,
-    });
-    if (reply.intent === "lead" && reply.contact) {
-      const lead = ZLeadInput.safeParse(reply.contact);
-      if (lead.success) {
-        emit({ type: "tool", name: "capture_lead", status: "called" });
-        const output = await captureLead(deps, scope, lead.data);
-        toolCalls.push({ name: "capture_lead", input: lead.data, output });
-        emit({ type: "tool", name: "capture_lead", status: "done" });
-      }
-    }
-    if (reply.intent === "handoff") {
-      emit({ type: "tool", name: "handoff_to_human", status: "called" });
-      const output = await requestHandoff(deps, scope, "The visitor asked for a person");
-      toolCalls.push({ name: "handoff_to_human", input: { reason: "visitor asked for a person" }, output });
-      emit({ type: "tool", name: "handoff_to_human", status: "done" });
-    }
-    for (const piece of chunkForStreaming(reply.text)) emit({ type: "token", text: piece });
-    const citations = reply.citations.map((c, i) => ({
-      index: i + 1,
-      sourceId: c.sourceId,
-      passageId: c.passageId,
-      title: c.title,
-      url: c.url,
-      quote: c.quote,
-    }));
-    for (const c of citations) emit({ type: "citation", citation: c });
-    answer = {
-      content: reply.text,
-      citations,
-      provider: "builtin",
-      model: "builtin",
-      inputTokens: 0,
-      outputTokens: 0,
-      status: "complete",
-      error: null,
-    };
-  } else {
-    answer = await answerWithModel(deps, input, content, passages, history, toolCalls, emit);
-  }
+  const answer =
+    agent.provider === "builtin"
+      ? await answerBuiltin(deps, input, content, passages, history, toolCalls, emit)
+      : await answerWithModel(deps, input, content, passages, history, toolCalls, emit);
   if (toolCalls.some((t) => t.name === "handoff_to_human")) status = "waiting_human";
 
   const latencyMs = Math.round(performance.now() - started);
@@ -284,6 +236,66 @@ type AnswerDraft = {
   latencyMs: number;
 };
 
+/** The offline path: deterministic, no network; tool effects happen directly. */
+async function answerBuiltin(
+  deps: EngineDeps,
+  input: TurnInput,
+  content: string,
+  passages: Awaited<ReturnType<Retriever["retrieve"]>>,
+  history: MessageRow[],
+  toolCalls: MessageToolCall[],
+  emit: (e: TurnEvent) => void,
+): Promise<Omit<AnswerDraft, "latencyMs">> {
+  const { agent, workspaceId } = input;
+  const scope = { workspaceId, conversationId: input.conversation.id, agent };
+  const reply = respondBuiltin({
+    message: content,
+    passages,
+    agent: {
+      name: agent.name,
+      welcomeMessage: agent.welcomeMessage,
+      unknownAnswerBehaviour: agent.unknownAnswerBehaviour as "say-so",
+      language: agent.language as "auto",
+    },
+    firstTurn: history.filter((m) => m.role === "visitor").length <= 1,
+  });
+  if (reply.intent === "lead" && reply.contact) {
+    const lead = ZLeadInput.safeParse(reply.contact);
+    if (lead.success) {
+      emit({ type: "tool", name: "capture_lead", status: "called" });
+      const output = await captureLead(deps, scope, lead.data);
+      toolCalls.push({ name: "capture_lead", input: lead.data, output });
+      emit({ type: "tool", name: "capture_lead", status: "done" });
+    }
+  }
+  if (reply.intent === "handoff") {
+    emit({ type: "tool", name: "handoff_to_human", status: "called" });
+    const output = await requestHandoff(deps, scope, "The visitor asked for a person");
+    toolCalls.push({ name: "handoff_to_human", input: { reason: "visitor asked for a person" }, output });
+    emit({ type: "tool", name: "handoff_to_human", status: "done" });
+  }
+  for (const piece of chunkForStreaming(reply.text)) emit({ type: "token", text: piece });
+  const citations = reply.citations.map((c, i) => ({
+    index: i + 1,
+    sourceId: c.sourceId,
+    passageId: c.passageId,
+    title: c.title,
+    url: c.url,
+    quote: c.quote,
+  }));
+  for (const c of citations) emit({ type: "citation", citation: c });
+  return {
+    content: reply.text,
+    citations,
+    provider: "builtin",
+    model: "builtin",
+    inputTokens: 0,
+    outputTokens: 0,
+    status: "complete",
+    error: null,
+  };
+}
+
 async function answerWithModel(
   deps: EngineDeps,
   input: TurnInput,
@@ -344,6 +356,14 @@ async function answerWithModel(
       };
     }
     const failures = err instanceof AllModelsFailedError ? err.failures : [];
+    if (agent.fallbackProvider === "builtin") {
+      // The built-in responder cannot fail, so it is the fallback of last resort.
+      deps.logger.warn(
+        { agentId: agent.id, workspaceId, failures },
+        "model failed; built-in responder answered",
+      );
+      return answerBuiltin(deps, input, content, passages, history, toolCalls, emit);
+    }
     deps.logger.error(
       { agentId: agent.id, workspaceId, failures, err: failures.length ? undefined : err },
       "no model could answer",
