@@ -16,8 +16,14 @@
 // clients) in one worker, the fake OpenAI server in another. The fake answers at once, so the
 // model's own time is ~0 and request latency ≈ platform overhead (the HTTP round trip to the
 // fake and the AI SDK's work included — that is the platform's cost of calling a model).
+// Also printed, per turn over the measured window: the CPU time of the app's thread (1000 / it
+// is what one dedicated core could do) and of the PostgreSQL backends serving the app's pool;
+// unlike turns/s these barely move when other processes compete for the machine.
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import http from "node:http";
+import { loadavg } from "node:os";
+import type { EventLoopUtilization } from "node:perf_hooks";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 
 type LoadJob = {
@@ -81,6 +87,9 @@ async function loadWorker(job: LoadJob): Promise<void> {
   const start = performance.now();
   const measureFrom = start + job.warmupMs;
   const measureTo = measureFrom + job.durationMs;
+  // The main thread samples its own CPU time (and PostgreSQL's) at these two marks.
+  setTimeout(() => parentPort!.postMessage({ phase: "measure-start" }), job.warmupMs);
+  setTimeout(() => parentPort!.postMessage({ phase: "measure-end" }), job.warmupMs + job.durationMs);
   const latencies: number[] = [];
   let errors = 0;
   let failedAnswers = 0;
@@ -102,8 +111,8 @@ async function loadWorker(job: LoadJob): Promise<void> {
         firstError ??= String(err);
       }
       const t1 = performance.now();
-      // Count turns that started after the warm-up and finished inside the window.
-      if (t0 >= measureFrom && t1 <= measureTo) {
+      // Throughput and latency over the turns that completed inside the measurement window.
+      if (t1 >= measureFrom && t1 <= measureTo) {
         if (!ok) errors++;
         else {
           latencies.push(t1 - t0);
@@ -122,7 +131,7 @@ async function loadWorker(job: LoadJob): Promise<void> {
     failedAnswers,
     firstError,
   };
-  parentPort!.postMessage(result);
+  parentPort!.postMessage({ phase: "done", result });
 }
 
 // ── fake OpenAI server (worker thread) ───────────────────────────────────────────────────────
@@ -141,13 +150,37 @@ async function fakeWorker(): Promise<void> {
   });
 }
 
-function startWorker<T>(data: unknown): { worker: Worker; first: Promise<T> } {
+function startWorker<T>(
+  data: unknown,
+  onMessage?: (m: { phase?: string; result?: unknown }) => void,
+): { worker: Worker; first: Promise<T> } {
   const worker = new Worker(new URL(import.meta.url), { workerData: data });
   const first = new Promise<T>((resolve, reject) => {
-    worker.once("message", resolve);
+    if (onMessage) {
+      worker.on("message", (m) => {
+        onMessage(m);
+        if (m?.phase === "done") resolve(m.result as T);
+      });
+    } else worker.once("message", resolve);
     worker.once("error", reject);
   });
   return { worker, first };
+}
+
+/** CPU time (ms) PostgreSQL's backends serving `pids` have used so far (Linux /proc; else NaN). */
+function backendCpuMs(pids: number[]): number {
+  const tick = 10; // USER_HZ = 100 on Linux
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      total += (Number(fields[11]) + Number(fields[12])) * tick; // utime + stime
+    } catch {
+      return Number.NaN;
+    }
+  }
+  return total;
 }
 
 // ── the app under test (main thread) ─────────────────────────────────────────────────────────
@@ -325,18 +358,53 @@ async function main(): Promise<void> {
             for (const q of recording) console.log(`  ${q}`);
             recording = null;
           }
-          const load = startWorker<LoadResult>({
-            role: "load",
-            job: {
-              origin,
-              apiKey,
-              conversationIds,
-              warmupMs: warmup * 1000,
-              durationMs: seconds * 1000,
-              message: s.message,
-            } satisfies LoadJob,
-          });
+          // Backends of the app's pool (PostgreSQL runs in other processes; PGlite in this thread).
+          const backendPids = async () =>
+            kind === "postgres"
+              ? (
+                  await database.query<{ pid: number }>(
+                    "select pid from pg_stat_activity where datname = current_database() and application_name = 'minichat'",
+                  )
+                ).map((r) => r.pid)
+              : [];
+          let mark:
+            | { cpu: NodeJS.CpuUsage; elu: EventLoopUtilization; pgMs: number; pids: number[] }
+            | undefined;
+          let spent = { cpuMs: Number.NaN, elu: Number.NaN, pgMs: Number.NaN };
+          const pending: Promise<void>[] = [];
+          const load = startWorker<LoadResult>(
+            {
+              role: "load",
+              job: {
+                origin,
+                apiKey,
+                conversationIds,
+                warmupMs: warmup * 1000,
+                durationMs: seconds * 1000,
+                message: s.message,
+              } satisfies LoadJob,
+            },
+            (m) => {
+              if (m.phase === "measure-start") {
+                const cpu = process.threadCpuUsage();
+                const elu = performance.eventLoopUtilization();
+                pending.push(
+                  backendPids().then((pids) => {
+                    mark = { cpu, elu, pids, pgMs: backendCpuMs(pids) };
+                  }),
+                );
+              } else if (m.phase === "measure-end" && mark) {
+                const cpu = process.threadCpuUsage(mark.cpu);
+                spent = {
+                  cpuMs: (cpu.user + cpu.system) / 1000,
+                  elu: performance.eventLoopUtilization(mark.elu).utilization,
+                  pgMs: backendCpuMs(mark.pids) - mark.pgMs,
+                };
+              }
+            },
+          );
           const r = await load.first;
+          await Promise.all(pending);
           await load.worker.terminate();
           const sorted = r.latencies.sort((a, b) => a - b);
           const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
@@ -349,16 +417,23 @@ async function main(): Promise<void> {
             p99: percentile(sorted, 99),
             errors: r.errors,
           };
+          // CPU the app's thread spent per turn: the ceiling of one dedicated core is 1000 / that.
+          const cpuPerTurn = spent.cpuMs / Math.max(1, r.turns);
+          const pgPerTurn = spent.pgMs / Math.max(1, r.turns);
           console.log(
             `${line.db.padEnd(10)} ${line.scenario.padEnd(22)} ${line.rate.toFixed(0).padStart(6)} turns/s  ` +
               `p50 ${fmt(line.p50)}  p95 ${fmt(line.p95)}  p99 ${fmt(line.p99)}  errors ${r.errors}` +
               (r.failedAnswers ? `  failed answers ${r.failedAnswers}` : "") +
-              (r.firstError ? `  first error: ${r.firstError}` : ""),
+              `\n${"".padEnd(34)}app thread ${cpuPerTurn.toFixed(2)} ms CPU/turn (event loop ${(spent.elu * 100).toFixed(0)}% busy)` +
+              (kind === "postgres" ? `, PostgreSQL backends ${pgPerTurn.toFixed(2)} ms CPU/turn` : "") +
+              `, load average ${loadavg()[0]!.toFixed(1)}` +
+              (r.firstError ? `\n  first error: ${r.firstError}` : ""),
           );
           rows.push(
             `| ${line.db} | ${line.scenario} | ${Math.round(line.rate).toLocaleString("en-US")} | ` +
               `${Math.round(line.p50)} ms | ${Math.round(line.p95)} ms | ${Math.round(line.p99)} ms | ` +
-              `${r.errors + r.failedAnswers} |`,
+              `${r.errors + r.failedAnswers} | ${cpuPerTurn.toFixed(2)} ms | ` +
+              `${kind === "postgres" ? `${pgPerTurn.toFixed(2)} ms` : "—"} |`,
           );
         }
       } finally {
@@ -374,11 +449,12 @@ async function main(): Promise<void> {
       }
     }
   }
-  console.log("\n| database | agent | turns/s | p50 | p95 | p99 | errors |\n|---|---|---:|---:|---:|---:|---:|");
-  for (const row of rows) console.log(row);
   console.log(
-    "\nThe fake model answers instantly, so request latency ≈ platform overhead (LLM time ~0).",
+    "\n| database | agent | turns/s | p50 | p95 | p99 | errors | app CPU/turn | PostgreSQL CPU/turn |" +
+      "\n|---|---|---:|---:|---:|---:|---:|---:|---:|",
   );
+  for (const row of rows) console.log(row);
+  console.log("\nThe fake model answers instantly, so request latency ≈ platform overhead (LLM time ~0).");
 
   fakeWorkerHandle.worker.postMessage("close");
   await new Promise((resolve) => fakeWorkerHandle.worker.once("message", resolve));

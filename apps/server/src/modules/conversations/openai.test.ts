@@ -1,4 +1,5 @@
 import OpenAI, {
+  type APIError,
   AuthenticationError,
   BadRequestError,
   NotFoundError,
@@ -67,7 +68,7 @@ async function failure(fn: () => Promise<unknown>): Promise<unknown> {
 
 /** A typed client error whose message is a sentence, not a JSON dump or a status-only stub. */
 function expectHumanMessage(err: unknown, status: number) {
-  const e = err as OpenAI.APIError;
+  const e = err as APIError;
   expect(e.status).toBe(status);
   expect(e.message).toMatch(new RegExp(`^${status} [A-Z]`));
   expect(e.message).not.toContain("{");
