@@ -1,7 +1,7 @@
 import type { ModelMessage } from "ai";
 import type { AgentRow } from "../agents/agents.repo.ts";
-import type { MessageRow } from "./conversations.repo.ts";
 import type { RetrievedPassage } from "./retrieval.ts";
+import type { HistoryMessage } from "./turn.repo.ts";
 
 // The prompt keeps three things apart, each labelled: the business's instructions (trusted),
 // retrieved knowledge (untrusted data: documents can contain text written to look like
@@ -81,7 +81,7 @@ export function estimateTokens(text: string): number {
  * Operator replies are shown as the assistant's (the visitor saw them as such); system notes
  * are left out.
  */
-export function buildHistory(history: MessageRow[], budgetTokens: number): ModelMessage[] {
+export function buildHistory(history: HistoryMessage[], budgetTokens: number): ModelMessage[] {
   const out: ModelMessage[] = [];
   let used = 0;
   for (let i = history.length - 1; i >= 0; i--) {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, lte, sql } from "drizzle-orm";
+import { and, asc, eq, gte, lte, sql } from "drizzle-orm";
 import { agents, contacts, conversations, leads, messages, usageDaily } from "../../db/schema/index.ts";
 import type { Db } from "../../platform/db/client.ts";
 
@@ -51,22 +51,6 @@ export async function setConversationStatus(
 export async function insertMessage(db: Db, row: MessageInsert): Promise<MessageRow> {
   const [created] = await db.insert(messages).values(row).returning();
   return created!;
-}
-
-/** The latest `limit` messages before now, oldest first: the history window of a turn. */
-export async function findRecentMessages(
-  db: Db,
-  workspaceId: string,
-  conversationId: string,
-  limit: number,
-): Promise<MessageRow[]> {
-  const rows = await db
-    .select()
-    .from(messages)
-    .where(and(eq(messages.workspaceId, workspaceId), eq(messages.conversationId, conversationId)))
-    .orderBy(desc(messages.createdAt), desc(messages.id))
-    .limit(limit);
-  return rows.reverse();
 }
 
 /** A page of messages, oldest first, after the message `afterId` (exact timestamp order). */
@@ -156,39 +140,6 @@ export async function touchConversation(db: Db, workspaceId: string, id: string,
     .update(conversations)
     .set({ lastMessageAt: at, updatedAt: at, ...(status ? { status } : {}) })
     .where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.id, id)));
-}
-
-export async function addUsage(
-  db: Db,
-  row: {
-    workspaceId: string;
-    day: string;
-    agentId: string;
-    provider: string;
-    model: string;
-    inputTokens: number;
-    outputTokens: number;
-    costUsd: number;
-  },
-): Promise<void> {
-  await db
-    .insert(usageDaily)
-    .values({ ...row, messages: 1 })
-    .onConflictDoUpdate({
-      target: [
-        usageDaily.workspaceId,
-        usageDaily.day,
-        usageDaily.agentId,
-        usageDaily.provider,
-        usageDaily.model,
-      ],
-      set: {
-        messages: sql`${usageDaily.messages} + 1`,
-        inputTokens: sql`${usageDaily.inputTokens} + ${row.inputTokens}`,
-        outputTokens: sql`${usageDaily.outputTokens} + ${row.outputTokens}`,
-        costUsd: sql`${usageDaily.costUsd} + ${row.costUsd}`,
-      },
-    });
 }
 
 export function findUsage(db: Db, workspaceId: string, from: string, to: string) {

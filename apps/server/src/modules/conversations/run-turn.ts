@@ -12,16 +12,10 @@ import { buildTools, captureLead, requestHandoff, type ToolDeps, ZLeadInput } fr
 import { buildHistory, buildSystemPrompt, estimateTokens } from "./build-prompt.ts";
 import { chunkForStreaming, respondBuiltin } from "./builtin-responder.ts";
 import { AllModelsFailedError, type ModelCaller } from "./call-model.ts";
-import {
-  addUsage,
-  type ConversationRow,
-  findRecentMessages,
-  insertMessage,
-  type MessageRow,
-  touchConversation,
-} from "./conversations.repo.ts";
+import { type ConversationRow, touchConversation } from "./conversations.repo.ts";
 import type { Retriever } from "./retrieval.ts";
 import { detectLanguage, type Lang } from "./text-match.ts";
+import { type HistoryMessage, storeAnswer, storeVisitorMessage } from "./turn.repo.ts";
 
 export type TurnEvent =
   | { type: "token"; text: string }
@@ -49,8 +43,6 @@ export type TurnResult = {
   } | null;
   usage: TurnUsage | null;
   error: { code: string; message: string } | null;
-  /** The stored assistant message (null when a human handles the conversation). */
-  row: MessageRow | null;
   visitorMessageId: string;
 };
 
@@ -110,18 +102,17 @@ export async function runTurn(deps: EngineDeps, input: TurnInput): Promise<TurnR
   const started = performance.now();
   const emit = input.onEvent ?? (() => {});
 
-  const visitor = await insertMessage(deps.db, {
-    id: newId("msg"),
-    workspaceId,
-    conversationId: conversation.id,
-    role: "visitor",
-    content,
-  });
+  const visitorId = newId("msg");
+  const history = await storeVisitorMessage(
+    deps.db,
+    { id: visitorId, workspaceId, conversationId: conversation.id, content },
+    HISTORY_MESSAGES,
+  );
   deps.events.emit({
     type: "message.created",
     workspaceId,
     conversationId: conversation.id,
-    messageId: visitor.id,
+    messageId: visitorId,
     role: "visitor",
   });
 
@@ -134,15 +125,11 @@ export async function runTurn(deps: EngineDeps, input: TurnInput): Promise<TurnR
       message: null,
       usage: null,
       error: null,
-      row: null,
-      visitorMessageId: visitor.id,
+      visitorMessageId: visitorId,
     };
   }
 
-  const [passages, history] = await Promise.all([
-    deps.retriever.retrieve({ workspaceId, agent, query: content, limit: PASSAGES }),
-    findRecentMessages(deps.db, workspaceId, conversation.id, HISTORY_MESSAGES),
-  ]);
+  const passages = await deps.retriever.retrieve({ workspaceId, agent, query: content, limit: PASSAGES });
   const toolCalls: MessageToolCall[] = [];
   let status = conversation.status === "resolved" ? "ai" : conversation.status;
 
@@ -160,55 +147,39 @@ export async function runTurn(deps: EngineDeps, input: TurnInput): Promise<TurnR
     answer.outputTokens,
   );
   const now = deps.clock.now();
-  const row = await deps.db.transaction(async (tx) => {
-    const saved = await insertMessage(tx, {
-      id: newId("msg"),
-      workspaceId,
-      conversationId: conversation.id,
-      role: "assistant",
-      content: answer.content,
-      status: answer.status,
-      citations: answer.citations,
-      toolCalls,
-      provider: answer.provider,
-      model: answer.model,
-      inputTokens: answer.inputTokens,
-      outputTokens: answer.outputTokens,
-      costUsd,
-      latencyMs,
-      errorCode: answer.error?.code ?? null,
-      errorMessage: answer.error?.message ?? null,
-    });
-    await addUsage(tx, {
-      workspaceId,
-      day: now.toISOString().slice(0, 10),
-      agentId: agent.id,
-      provider: answer.provider,
-      model: answer.model,
-      inputTokens: answer.inputTokens,
-      outputTokens: answer.outputTokens,
-      costUsd,
-    });
-    await touchConversation(
-      tx,
-      workspaceId,
-      conversation.id,
-      now,
-      status !== conversation.status ? status : undefined,
-    );
-    return saved;
+  const answerId = newId("msg");
+  await storeAnswer(deps.db, {
+    id: answerId,
+    workspaceId,
+    conversationId: conversation.id,
+    agentId: agent.id,
+    content: answer.content,
+    status: answer.status,
+    citations: answer.citations,
+    toolCalls,
+    provider: answer.provider,
+    model: answer.model,
+    inputTokens: answer.inputTokens,
+    outputTokens: answer.outputTokens,
+    costUsd,
+    latencyMs,
+    errorCode: answer.error?.code ?? null,
+    errorMessage: answer.error?.message ?? null,
+    day: now.toISOString().slice(0, 10),
+    at: now,
+    status2: status !== conversation.status ? status : null,
   });
   deps.events.emit({
     type: "message.created",
     workspaceId,
     conversationId: conversation.id,
-    messageId: row.id,
+    messageId: answerId,
     role: "assistant",
   });
   return {
     conversationId: conversation.id,
     status,
-    message: { id: row.id, content: row.content, citations: answer.citations, status: answer.status },
+    message: { id: answerId, content: answer.content, citations: answer.citations, status: answer.status },
     usage: {
       provider: answer.provider,
       model: answer.model,
@@ -219,8 +190,7 @@ export async function runTurn(deps: EngineDeps, input: TurnInput): Promise<TurnR
       latencyMs,
     },
     error: answer.error,
-    row,
-    visitorMessageId: visitor.id,
+    visitorMessageId: visitorId,
   };
 }
 
@@ -242,7 +212,7 @@ async function answerBuiltin(
   input: TurnInput,
   content: string,
   passages: Awaited<ReturnType<Retriever["retrieve"]>>,
-  history: MessageRow[],
+  history: HistoryMessage[],
   toolCalls: MessageToolCall[],
   emit: (e: TurnEvent) => void,
 ): Promise<Omit<AnswerDraft, "latencyMs">> {
@@ -301,7 +271,7 @@ async function answerWithModel(
   input: TurnInput,
   content: string,
   passages: Awaited<ReturnType<Retriever["retrieve"]>>,
-  history: MessageRow[],
+  history: HistoryMessage[],
   toolCalls: MessageToolCall[],
   emit: (e: TurnEvent) => void,
 ): Promise<Omit<AnswerDraft, "latencyMs">> {
