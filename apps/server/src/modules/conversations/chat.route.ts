@@ -6,7 +6,7 @@ import { notFound } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
 import { findAgent } from "../agents/agents.repo.ts";
 import { requireWorkspace } from "../auth/authenticate.ts";
-import { findConversation, insertConversation } from "./conversations.repo.ts";
+import { insertConversation } from "./conversations.repo.ts";
 import { respondTurn } from "./respond-turn.ts";
 import { validateMessage } from "./run-turn.ts";
 
@@ -39,27 +39,24 @@ export function registerChatRoutes(app: FastifyInstance, ctx: AppContext): void 
       if (!agent) throw notFound("Agent");
       // Before a conversation is created: a refused first message must leave nothing behind.
       validateMessage(req.body.message, ctx.config.maxMessageChars);
-      let conversation = req.body.conversationId
-        ? await findConversation(ctx.db, access.workspaceId, req.body.conversationId)
-        : undefined;
-      if (
-        req.body.conversationId &&
-        (!conversation || conversation.agentId !== agent.id || conversation.channel !== "test")
-      ) {
-        throw notFound("Test conversation");
-      }
-      conversation ??= await insertConversation(ctx.db, {
-        id: newId("cnv"),
-        workspaceId: access.workspaceId,
-        agentId: agent.id,
-        channel: "test",
-        createdBy: access.userId,
-      });
+      // A test conversation continues only with its own agent; a new one starts otherwise.
+      const conversationId =
+        req.body.conversationId ??
+        (
+          await insertConversation(ctx.db, {
+            id: newId("cnv"),
+            workspaceId: access.workspaceId,
+            agentId: agent.id,
+            channel: "test",
+            createdBy: access.userId,
+          })
+        ).id;
       return respondTurn(ctx, req, reply, {
         workspaceId: access.workspaceId,
-        conversation,
-        agent,
+        conversationId,
         content: req.body.message,
+        agentId: agent.id,
+        channel: "test",
       });
     },
   );

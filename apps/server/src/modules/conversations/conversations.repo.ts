@@ -26,16 +26,6 @@ export async function findConversation(
   return row;
 }
 
-/** The conversation with its agent in one round trip (every turn needs both). */
-export async function findConversationWithAgent(db: Db, workspaceId: string, id: string) {
-  const [row] = await db
-    .select({ conversation: conversations, agent: agents })
-    .from(conversations)
-    .innerJoin(agents, eq(agents.id, conversations.agentId))
-    .where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.id, id)));
-  return row;
-}
-
 export async function setConversationStatus(
   db: Db,
   workspaceId: string,

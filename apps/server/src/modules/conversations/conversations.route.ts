@@ -19,7 +19,6 @@ import { getPrincipal } from "../auth/authenticate.ts";
 import {
   type ConversationRow,
   findConversation,
-  findConversationWithAgent,
   findMessagesPage,
   insertConversation,
 } from "./conversations.repo.ts";
@@ -115,12 +114,9 @@ export function registerConversationRoutes(app: FastifyInstance, ctx: AppContext
     },
     async (req, reply) => {
       const workspaceId = await requireApiKey(ctx, req, "conversations:write");
-      const found = await findConversationWithAgent(ctx.db, workspaceId, req.params.conversationId);
-      if (!found) throw notFound("Conversation");
       return respondTurn(ctx, req, reply, {
         workspaceId,
-        conversation: found.conversation,
-        agent: found.agent,
+        conversationId: req.params.conversationId,
         content: req.body.content,
         stream: req.body.stream,
       });

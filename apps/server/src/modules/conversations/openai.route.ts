@@ -2,17 +2,12 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppContext } from "../../platform/context.ts";
-import { AppError, notFound } from "../../platform/errors.ts";
+import { AppError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
-import { type AgentRow, findAgent, findAgents } from "../agents/agents.repo.ts";
-import {
-  type ConversationRow,
-  findConversationWithAgent,
-  insertConversation,
-  insertMessage,
-} from "./conversations.repo.ts";
+import { findAgent, findAgents } from "../agents/agents.repo.ts";
+import { insertConversation, insertMessage } from "./conversations.repo.ts";
 import { requireApiKey } from "./conversations.route.ts";
-import { runTurn, validateMessage } from "./run-turn.ts";
+import { runTurn, startTurn, validateMessage } from "./run-turn.ts";
 import { openSse } from "./sse.ts";
 
 // OpenAI's Chat Completions wire format, so any OpenAI SDK can talk to an agent: `model` is
@@ -99,28 +94,25 @@ export function registerOpenAiRoutes(app: FastifyInstance, ctx: AppContext): voi
           .slice(0, 4000) || undefined;
 
       const given = req.headers[CONVERSATION_HEADER];
-      let conversation: ConversationRow;
-      let agent: AgentRow;
+      let conversationId: string;
       if (typeof given === "string" && given) {
-        const found = await findConversationWithAgent(ctx.db, workspaceId, given);
-        if (!found || found.agent.id !== body.model) throw notFound("Conversation");
-        ({ conversation, agent } = found);
+        conversationId = given;
       } else {
-        const named = await findAgent(ctx.db, workspaceId, body.model);
-        if (!named) {
+        const agent = await findAgent(ctx.db, workspaceId, body.model);
+        if (!agent) {
           throw new AppError(
             "NOT_FOUND",
             `The model "${body.model}" does not exist: use an agent id (GET /v1/models)`,
           );
         }
-        agent = named;
-        conversation = await insertConversation(ctx.db, {
+        const conversation = await insertConversation(ctx.db, {
           id: newId("cnv"),
           workspaceId,
           agentId: agent.id,
           channel: "api",
           metadata: { via: "openai-compatible", ...(body.user ? { user: body.user } : {}) },
         });
+        conversationId = conversation.id;
         // The client keeps the history; store it so the agent (and the inbox) see the same.
         for (const m of body.messages.slice(0, -1)) {
           const text = textOf(m.content).slice(0, ctx.config.maxMessageChars);
@@ -128,12 +120,14 @@ export function registerOpenAiRoutes(app: FastifyInstance, ctx: AppContext): voi
           await insertMessage(ctx.db, {
             id: newId("msg"),
             workspaceId,
-            conversationId: conversation.id,
+            conversationId,
             role: m.role === "user" ? "visitor" : "assistant",
             content: text,
           });
         }
       }
+      const turn = await startTurn(ctx.engine, { workspaceId, conversationId, content, agentId: body.model });
+      const { conversation, agent } = turn;
       reply.header(CONVERSATION_HEADER, conversation.id);
       const created = Math.floor(Date.now() / 1000);
       const model = agent.id;
@@ -143,14 +137,7 @@ export function registerOpenAiRoutes(app: FastifyInstance, ctx: AppContext): voi
         reply.raw.on("close", () => {
           if (!reply.raw.writableFinished) abort.abort();
         });
-        const result = await runTurn(ctx.engine, {
-          workspaceId,
-          conversation,
-          agent,
-          content,
-          callerInstructions,
-          signal: abort.signal,
-        });
+        const result = await runTurn(ctx.engine, { ...turn, callerInstructions, signal: abort.signal });
         const usage = result.usage;
         return {
           id: `chatcmpl-${result.message?.id ?? result.visitorMessageId}`,
@@ -188,10 +175,7 @@ export function registerOpenAiRoutes(app: FastifyInstance, ctx: AppContext): voi
       chunk({ role: "assistant", content: "" }, null);
       try {
         const result = await runTurn(ctx.engine, {
-          workspaceId,
-          conversation,
-          agent,
-          content,
+          ...turn,
           callerInstructions,
           signal: sse.signal,
           onEvent: (e) => {

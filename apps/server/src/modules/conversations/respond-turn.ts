@@ -1,9 +1,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { AppContext } from "../../platform/context.ts";
 import { AppError } from "../../platform/errors.ts";
-import type { AgentRow } from "../agents/agents.repo.ts";
-import type { ConversationRow } from "./conversations.repo.ts";
-import { runTurn, validateMessage } from "./run-turn.ts";
+import { runTurn, startTurn } from "./run-turn.ts";
 import { openSse, wantsSse } from "./sse.ts";
 import { toTurnResult } from "./to-message.ts";
 
@@ -15,16 +13,18 @@ export async function respondTurn(
   ctx: AppContext,
   req: FastifyRequest,
   reply: FastifyReply,
-  turn: {
+  input: {
     workspaceId: string;
-    conversation: ConversationRow;
-    agent: AgentRow;
+    conversationId: string;
     content: string;
     stream?: boolean;
+    agentId?: string;
+    channel?: string;
   },
 ) {
-  validateMessage(turn.content, ctx.config.maxMessageChars);
-  if (!wantsSse(req, turn.stream)) {
+  // Stores the visitor's message, or refuses with a 4xx — before any stream opens.
+  const turn = await startTurn(ctx.engine, input);
+  if (!wantsSse(req, input.stream)) {
     const abort = new AbortController();
     reply.raw.on("close", () => {
       if (!reply.raw.writableFinished) abort.abort();

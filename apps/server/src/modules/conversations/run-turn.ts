@@ -1,7 +1,7 @@
 import type { TextStreamPart, ToolSet } from "ai";
 import type { MessageCitation, MessageToolCall } from "../../db/schema/index.ts";
 import type { Config } from "../../platform/config.ts";
-import { AppError } from "../../platform/errors.ts";
+import { AppError, notFound } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
 import type { Clock, Logger } from "../../platform/types.ts";
 import type { AgentRow } from "../agents/agents.repo.ts";
@@ -15,7 +15,7 @@ import { AllModelsFailedError, type ModelCaller } from "./call-model.ts";
 import { type ConversationRow, touchConversation } from "./conversations.repo.ts";
 import type { Retriever } from "./retrieval.ts";
 import { detectLanguage, type Lang } from "./text-match.ts";
-import { type HistoryMessage, storeAnswer, storeVisitorMessage } from "./turn.repo.ts";
+import { beginTurn, type HistoryMessage, storeAnswer } from "./turn.repo.ts";
 
 export type TurnEvent =
   | { type: "token"; text: string }
@@ -55,11 +55,18 @@ export type EngineDeps = ToolDeps & {
   logger: Logger;
 };
 
-export type TurnInput = {
+/** A turn whose visitor message is stored (see startTurn). */
+export type StartedTurn = {
   workspaceId: string;
   conversation: ConversationRow;
   agent: AgentRow;
   content: string;
+  visitorId: string;
+  /** Messages up to and including the visitor's, oldest first. */
+  history: HistoryMessage[];
+};
+
+export type TurnInput = StartedTurn & {
   signal: AbortSignal;
   onEvent?: ((e: TurnEvent) => void) | undefined;
   /** A system message an OpenAI-compatible client sent along (lower priority than the agent's). */
@@ -96,18 +103,29 @@ export function validateMessage(content: string, maxChars: number): string {
  * `onEvent`, and store the answer with its usage in one transaction. The turn always ends
  * with a stored answer — complete, partial (stream cut short) or failed (polite message).
  */
-export async function runTurn(deps: EngineDeps, input: TurnInput): Promise<TurnResult> {
-  const { workspaceId, conversation, agent } = input;
+export async function startTurn(
+  deps: EngineDeps,
+  input: {
+    workspaceId: string;
+    conversationId: string;
+    content: string;
+    /** Only a conversation of this agent / channel counts (404 otherwise). */
+    agentId?: string | undefined;
+    channel?: string | undefined;
+  },
+): Promise<StartedTurn> {
   const content = validateMessage(input.content, deps.config.maxMessageChars);
+  const visitorId = newId("msg");
+  const begun = await beginTurn(deps.db, { ...input, content, visitorId }, HISTORY_MESSAGES);
+  if (!begun) throw notFound("Conversation");
+  return { workspaceId: input.workspaceId, content, visitorId, ...begun };
+}
+
+export async function runTurn(deps: EngineDeps, input: TurnInput): Promise<TurnResult> {
+  const { workspaceId, conversation, agent, content, visitorId, history } = input;
   const started = performance.now();
   const emit = input.onEvent ?? (() => {});
 
-  const visitorId = newId("msg");
-  const history = await storeVisitorMessage(
-    deps.db,
-    { id: visitorId, workspaceId, conversationId: conversation.id, content },
-    HISTORY_MESSAGES,
-  );
   deps.events.emit({
     type: "message.created",
     workspaceId,

@@ -1,6 +1,8 @@
 import { sql } from "drizzle-orm";
 import type { MessageCitation, MessageToolCall } from "../../db/schema/index.ts";
 import type { Db } from "../../platform/db/client.ts";
+import type { AgentRow } from "../agents/agents.repo.ts";
+import type { ConversationRow } from "./conversations.repo.ts";
 
 // The two writes of every turn, each one statement (one round trip, atomic on its own):
 // a turn is the hottest path of the product, and on the embedded database every statement
@@ -10,33 +12,81 @@ export type HistoryMessage = { id: string; role: string; content: string };
 
 type Rows<T> = { rows: T[] };
 
-/** Stores the visitor's message and returns it with the `limit` messages before it, oldest first. */
-export async function storeVisitorMessage(
+/** A row of `row_to_json(...)` in the shape drizzle would return (camelCase, Dates). */
+function fromJson<T>(o: Record<string, unknown>): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) {
+    out[k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())] =
+      k.endsWith("_at") && typeof v === "string" ? new Date(v) : v;
+  }
+  return out as T;
+}
+
+/**
+ * The first statement of a turn: finds the conversation (in this workspace, optionally of
+ * this agent and channel) with its agent, stores the visitor's message and returns the
+ * messages before it. One round trip; nothing is stored when the conversation is not found.
+ */
+export async function beginTurn(
   db: Db,
-  m: { id: string; workspaceId: string; conversationId: string; content: string },
+  m: {
+    visitorId: string;
+    workspaceId: string;
+    conversationId: string;
+    content: string;
+    agentId?: string | undefined;
+    channel?: string | undefined;
+  },
   limit: number,
-): Promise<HistoryMessage[]> {
-  // The CTE's insert is not visible to the select in the same statement, so the new message
-  // is appended with UNION ALL rather than read back.
+): Promise<{ conversation: ConversationRow; agent: AgentRow; history: HistoryMessage[] } | null> {
   const res = (await db.execute(sql`
-    with v as (
+    with c as (
+      select row_to_json(conv) as conversation, row_to_json(ag) as agent, conv.id as cid
+      from conversations conv join agents ag on ag.id = conv.agent_id
+      where conv.workspace_id = ${m.workspaceId} and conv.id = ${m.conversationId}
+        ${m.agentId ? sql`and conv.agent_id = ${m.agentId}` : sql``}
+        ${m.channel ? sql`and conv.channel = ${m.channel}` : sql``}
+    ),
+    v as (
       insert into messages (id, workspace_id, conversation_id, role, content)
-      values (${m.id}, ${m.workspaceId}, ${m.conversationId}, 'visitor', ${m.content})
+      select ${m.visitorId}, ${m.workspaceId}, c.cid, 'visitor', ${m.content} from c
       returning id, role, content
     )
-    select id, role, content from (
+    select 'c' as kind, null::text as id, null::text as role, null::text as content, c.conversation, c.agent from c
+    union all
+    select 'h', h.id, h.role, h.content, null::json, null::json from (
       select id, role, content from messages
       where workspace_id = ${m.workspaceId} and conversation_id = ${m.conversationId}
       order by created_at desc, id desc
       limit ${limit}
     ) h
     union all
-    select id, role, content from v`)) as unknown as Rows<HistoryMessage>;
-  const rows = res.rows;
-  const visitor = rows.find((r) => r.id === m.id)!;
-  const before = rows.filter((r) => r.id !== m.id).reverse();
-  return [...before, visitor];
+    select 'v', v.id, v.role, v.content, null::json, null::json from v`)) as unknown as Rows<TurnRow>;
+  const head = res.rows.find((r) => r.kind === "c");
+  if (!head) return null;
+  // The CTE's insert is not visible to the history select of the same statement, so the new
+  // message arrives separately (kind "v") and goes last.
+  const history = res.rows
+    .filter((r) => r.kind === "h")
+    .reverse()
+    .map((r) => ({ id: r.id!, role: r.role!, content: r.content! }));
+  const visitor = res.rows.find((r) => r.kind === "v")!;
+  history.push({ id: visitor.id!, role: visitor.role!, content: visitor.content! });
+  return {
+    conversation: fromJson<ConversationRow>(head.conversation!),
+    agent: fromJson<AgentRow>(head.agent!),
+    history,
+  };
 }
+
+type TurnRow = {
+  kind: "c" | "h" | "v";
+  id: string | null;
+  role: string | null;
+  content: string | null;
+  conversation: Record<string, unknown> | null;
+  agent: Record<string, unknown> | null;
+};
 
 export type AnswerRow = {
   id: string;
