@@ -1,4 +1,4 @@
-import { jsonSchema, type ToolSet, tool } from "ai";
+import { type JSONSchema7, jsonSchema, type ToolSet, tool } from "ai";
 import { z } from "zod";
 import type { MessageToolCall } from "../../db/schema/index.ts";
 import type { KeyRing } from "../../platform/crypto.ts";
@@ -39,6 +39,20 @@ export const ZLeadInput = z
   })
   .refine((v) => v.email || v.phone, "an email or a phone number is required");
 export type LeadInput = z.infer<typeof ZLeadInput>;
+
+// Built once: the AI SDK would otherwise convert the zod schemas to JSON Schema on every turn.
+function precompiled<T>(schema: z.ZodType<T>) {
+  return jsonSchema<T>(z.toJSONSchema(schema, { io: "input" }) as JSONSchema7, {
+    validate: (value) => {
+      const r = schema.safeParse(value);
+      return r.success ? { success: true, value: r.data } : { success: false, error: r.error };
+    },
+  });
+}
+const LEAD_SCHEMA = precompiled(ZLeadInput);
+const HANDOFF_SCHEMA = precompiled(
+  z.object({ reason: z.string().max(500).describe("Why a human is needed, in a few words") }),
+);
 
 export async function captureLead(deps: ToolDeps, scope: TurnScope, input: LeadInput) {
   const contact = await upsertContact(deps.db, {
@@ -149,7 +163,7 @@ export function buildTools(
     capture_lead: tool({
       description:
         "Save the visitor's contact details so the team can follow up. Only use details the visitor gave in this conversation.",
-      inputSchema: ZLeadInput,
+      inputSchema: LEAD_SCHEMA,
       execute: async (input) => {
         const output = await captureLead(deps, scope, input);
         record.push({ name: "capture_lead", input, output });
@@ -159,9 +173,7 @@ export function buildTools(
     handoff_to_human: tool({
       description:
         "Hand the conversation to a human teammate when the visitor asks for a person or you cannot help.",
-      inputSchema: z.object({
-        reason: z.string().max(500).describe("Why a human is needed, in a few words"),
-      }),
+      inputSchema: HANDOFF_SCHEMA,
       execute: async (input) => {
         const output = await requestHandoff(deps, scope, input.reason);
         record.push({ name: "handoff_to_human", input, output });

@@ -21,6 +21,7 @@ import {
 } from "cockatiel";
 import type { Config } from "../../platform/config.ts";
 import { AppError } from "../../platform/errors.ts";
+import type { CredentialRow } from "../providers/credentials.repo.ts";
 import type { ModelResolver, ResolvedModel } from "../providers/model-resolver.ts";
 
 // Resilience around a streamed model call. Retries, the breaker and the timeout act on the
@@ -153,11 +154,12 @@ export function createModelCaller(deps: {
       candidates: Array<{ provider: string; model: string }>,
       req: ModelRequest,
       clientSignal: AbortSignal,
+      credentials?: CredentialRow[],
     ): Promise<{ opened: OpenedStream; failures: AttemptFailure[] }> {
       const failures: AttemptFailure[] = [];
       for (const c of candidates) {
         try {
-          const resolved = await deps.models.resolve(workspaceId, c.provider, c.model);
+          const resolved = await deps.models.resolve(workspaceId, c.provider, c.model, credentials);
           const opened = await policyFor(resolved.breakerKey).execute(
             ({ signal }) => openOnce(resolved, req, signal, clientSignal),
             clientSignal,

@@ -4,9 +4,9 @@ import type { Config } from "../../platform/config.ts";
 import { AppError, notFound } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
 import type { Clock, Logger } from "../../platform/types.ts";
-import type { AgentRow } from "../agents/agents.repo.ts";
-import { findActions } from "../agents/agents.repo.ts";
+import type { ActionRow, AgentRow } from "../agents/agents.repo.ts";
 import { modelLabel } from "../providers/catalogue.ts";
+import type { CredentialRow } from "../providers/credentials.repo.ts";
 import type { PriceBook } from "../providers/prices.ts";
 import { buildTools, captureLead, requestHandoff, type ToolDeps, ZLeadInput } from "./agent-tools.ts";
 import { buildHistory, buildSystemPrompt, estimateTokens } from "./build-prompt.ts";
@@ -64,6 +64,9 @@ export type StartedTurn = {
   visitorId: string;
   /** Messages up to and including the visitor's, oldest first. */
   history: HistoryMessage[];
+  /** The agent's enabled actions and the workspace's keys for its providers, loaded with it. */
+  actions: ActionRow[];
+  credentials: CredentialRow[];
 };
 
 export type TurnInput = StartedTurn & {
@@ -294,7 +297,7 @@ async function answerWithModel(
   emit: (e: TurnEvent) => void,
 ): Promise<Omit<AnswerDraft, "latencyMs">> {
   const { agent, workspaceId } = input;
-  const actions = (await findActions(deps.db, workspaceId, agent.id)).filter((a) => a.enabled);
+  const actions = input.actions.filter((a) => a.enabled);
   const scope = { workspaceId, conversationId: input.conversation.id, agent };
   const tools = buildTools(deps, scope, actions, toolCalls);
   const relevant = passages.filter((p) => p.score >= 0.2);
@@ -322,6 +325,7 @@ async function answerWithModel(
       candidates,
       { system, messages, tools, temperature: agent.temperature, maxOutputTokens: agent.maxTokens },
       input.signal,
+      input.credentials,
     );
     opened = result.opened;
     if (result.failures.length) {

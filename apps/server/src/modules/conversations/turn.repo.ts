@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import type { MessageCitation, MessageToolCall } from "../../db/schema/index.ts";
 import type { Db } from "../../platform/db/client.ts";
-import type { AgentRow } from "../agents/agents.repo.ts";
+import type { ActionRow, AgentRow } from "../agents/agents.repo.ts";
+import type { CredentialRow } from "../providers/credentials.repo.ts";
 import type { ConversationRow } from "./conversations.repo.ts";
 
 // The two writes of every turn, each one statement (one round trip, atomic on its own):
@@ -38,10 +39,22 @@ export async function beginTurn(
     channel?: string | undefined;
   },
   limit: number,
-): Promise<{ conversation: ConversationRow; agent: AgentRow; history: HistoryMessage[] } | null> {
+): Promise<{
+  conversation: ConversationRow;
+  agent: AgentRow;
+  actions: ActionRow[];
+  credentials: CredentialRow[];
+  history: HistoryMessage[];
+} | null> {
   const res = (await db.execute(sql`
     with c as (
-      select row_to_json(conv) as conversation, row_to_json(ag) as agent, conv.id as cid
+      select row_to_json(conv) as conversation, row_to_json(ag) as agent, conv.id as cid,
+        -- what a model turn needs besides: the agent's actions and the workspace's own keys
+        (select coalesce(json_agg(a order by a.name), '[]'::json) from agent_actions a
+          where a.workspace_id = conv.workspace_id and a.agent_id = ag.id and a.enabled) as actions,
+        (select coalesce(json_agg(p), '[]'::json) from provider_credentials p
+          where p.workspace_id = conv.workspace_id
+            and p.provider in (ag.provider, coalesce(ag.fallback_provider, ag.provider))) as credentials
       from conversations conv join agents ag on ag.id = conv.agent_id
       where conv.workspace_id = ${m.workspaceId} and conv.id = ${m.conversationId}
         ${m.agentId ? sql`and conv.agent_id = ${m.agentId}` : sql``}
@@ -52,16 +65,17 @@ export async function beginTurn(
       select ${m.visitorId}, ${m.workspaceId}, c.cid, 'visitor', ${m.content} from c
       returning id, role, content
     )
-    select 'c' as kind, null::text as id, null::text as role, null::text as content, c.conversation, c.agent from c
+    select 'c' as kind, null::text as id, null::text as role, null::text as content,
+      c.conversation, c.agent, c.actions, c.credentials from c
     union all
-    select 'h', h.id, h.role, h.content, null::json, null::json from (
+    select 'h', h.id, h.role, h.content, null::json, null::json, null::json, null::json from (
       select id, role, content from messages
       where workspace_id = ${m.workspaceId} and conversation_id = ${m.conversationId}
       order by created_at desc, id desc
       limit ${limit}
     ) h
     union all
-    select 'v', v.id, v.role, v.content, null::json, null::json from v`)) as unknown as Rows<TurnRow>;
+    select 'v', v.id, v.role, v.content, null::json, null::json, null::json, null::json from v`)) as unknown as Rows<TurnRow>;
   const head = res.rows.find((r) => r.kind === "c");
   if (!head) return null;
   // The CTE's insert is not visible to the history select of the same statement, so the new
@@ -75,6 +89,8 @@ export async function beginTurn(
   return {
     conversation: fromJson<ConversationRow>(head.conversation!),
     agent: fromJson<AgentRow>(head.agent!),
+    actions: (head.actions as Record<string, unknown>[]).map((a) => fromJson<ActionRow>(a)),
+    credentials: (head.credentials as Record<string, unknown>[]).map((c) => fromJson<CredentialRow>(c)),
     history,
   };
 }
@@ -86,6 +102,8 @@ type TurnRow = {
   content: string | null;
   conversation: Record<string, unknown> | null;
   agent: Record<string, unknown> | null;
+  actions: unknown[] | null;
+  credentials: unknown[] | null;
 };
 
 export type AnswerRow = {

@@ -31,7 +31,13 @@ export type CatalogueEntry = {
 };
 
 export type ModelResolver = {
-  resolve(workspaceId: string, provider: string, modelId: string): Promise<ResolvedModel>;
+  /** `preloaded`: the workspace's credentials when the caller already has them (a turn does). */
+  resolve(
+    workspaceId: string,
+    provider: string,
+    modelId: string,
+    preloaded?: CredentialRow[],
+  ): Promise<ResolvedModel>;
   catalogue(workspaceId: string): Promise<CatalogueEntry[]>;
 };
 
@@ -70,11 +76,13 @@ export function createModelResolver(deps: {
   }
 
   return {
-    async resolve(workspaceId, provider, modelId) {
+    async resolve(workspaceId, provider, modelId, preloaded) {
       if (!isLlmProvider(provider)) {
         throw new AppError("PROVIDER_NOT_CONFIGURED", `Unknown provider "${provider}"`);
       }
-      const row = await findCredential(deps.db, workspaceId, provider);
+      const row = preloaded
+        ? preloaded.find((c) => c.workspaceId === workspaceId && c.provider === provider)
+        : await findCredential(deps.db, workspaceId, provider);
       if (row) return fromCredential(row, provider, modelId);
       const env = config.providers[provider];
       if (env) {
