@@ -89,6 +89,7 @@ CREATE TABLE "leads" (
 --> statement-breakpoint
 CREATE TABLE "messages" (
 	"id" text PRIMARY KEY NOT NULL,
+	"seq" bigserial NOT NULL,
 	"workspace_id" text NOT NULL,
 	"conversation_id" text NOT NULL,
 	"role" text NOT NULL,
@@ -157,4 +158,4 @@ CREATE UNIQUE INDEX "contacts_ws_email_idx" ON "contacts" USING btree ("workspac
 CREATE INDEX "conversations_ws_recent_idx" ON "conversations" USING btree ("workspace_id","last_message_at");--> statement-breakpoint
 CREATE INDEX "conversations_agent_id_index" ON "conversations" USING btree ("agent_id");--> statement-breakpoint
 CREATE INDEX "leads_ws_idx" ON "leads" USING btree ("workspace_id","created_at");--> statement-breakpoint
-CREATE INDEX "messages_conversation_idx" ON "messages" USING btree ("conversation_id","created_at");
+CREATE INDEX "messages_conversation_idx" ON "messages" USING btree ("conversation_id","seq");

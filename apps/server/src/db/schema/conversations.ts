@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  bigserial,
   date,
   doublePrecision,
   index,
@@ -73,6 +74,8 @@ export const messages = pgTable(
   "messages",
   {
     id: text("id").primaryKey(),
+    /** Order of messages: timestamps can tie (PGlite's clock is coarse), a sequence cannot. */
+    seq: bigserial("seq", { mode: "number" }).notNull(),
     workspaceId: text("workspace_id")
       .notNull()
       .references(() => workspaces.id, { onDelete: "cascade" }),
@@ -95,7 +98,7 @@ export const messages = pgTable(
     errorMessage: text("error_message"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("messages_conversation_idx").on(t.conversationId, t.createdAt)],
+  (t) => [index("messages_conversation_idx").on(t.conversationId, t.seq)],
 );
 
 export const leads = pgTable(

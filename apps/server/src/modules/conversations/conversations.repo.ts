@@ -43,7 +43,7 @@ export async function insertMessage(db: Db, row: MessageInsert): Promise<Message
   return created!;
 }
 
-/** A page of messages, oldest first, after the message `afterId` (exact timestamp order). */
+/** A page of messages, oldest first, after the message `afterId`. */
 export function findMessagesPage(
   db: Db,
   workspaceId: string,
@@ -59,11 +59,11 @@ export function findMessagesPage(
         eq(messages.workspaceId, workspaceId),
         eq(messages.conversationId, conversationId),
         afterId
-          ? sql`(${messages.createdAt}, ${messages.id}) > (select m.created_at, m.id from messages m where m.id = ${afterId} and m.workspace_id = ${workspaceId})`
+          ? sql`${messages.seq} > (select m.seq from messages m where m.id = ${afterId} and m.workspace_id = ${workspaceId})`
           : undefined,
       ),
     )
-    .orderBy(asc(messages.createdAt), asc(messages.id))
+    .orderBy(asc(messages.seq))
     .limit(limit);
 }
 

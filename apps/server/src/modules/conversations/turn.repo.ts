@@ -71,7 +71,7 @@ export async function beginTurn(
     select 'h', h.id, h.role, h.content, null::json, null::json, null::json, null::json from (
       select id, role, content from messages
       where workspace_id = ${m.workspaceId} and conversation_id = ${m.conversationId}
-      order by created_at desc, id desc
+      order by seq desc
       limit ${limit}
     ) h
     union all
