@@ -16,6 +16,7 @@ import type { Redis } from "ioredis";
 import { registerAdminRoutes } from "./modules/admin/admin.route.ts";
 import { registerAgentRoutes } from "./modules/agents/agents.route.ts";
 import { registerApiKeyRoutes } from "./modules/api-keys/api-keys.route.ts";
+import { createApiKeyCache } from "./modules/api-keys/index.ts";
 import { createAudit } from "./modules/audit/index.ts";
 import { registerAuthRoutes } from "./modules/auth/auth.route.ts";
 import { getPrincipal } from "./modules/auth/authenticate.ts";
@@ -122,7 +123,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     database,
     db: database.db,
     auth,
-    authn: { db: database.db, auth, clock, allowedOrigins },
+    authn: { db: database.db, auth, clock, allowedOrigins, apiKeyCache: createApiKeyCache() },
     mailer,
     audit,
     clock,

@@ -102,6 +102,7 @@ export function registerApiKeyRoutes(app: FastifyInstance, ctx: AppContext): voi
         permission: { apiKey: ["revoke"] },
       });
       const row = await revokeApiKey(ctx.db, access.workspaceId, req.params.keyId, ctx.clock.now());
+      ctx.authn.apiKeyCache?.forget(row.id);
       await ctx.audit({
         action: "api_key.revoked",
         workspaceId: access.workspaceId,

@@ -4,7 +4,7 @@ import type { FastifyRequest } from "fastify";
 import type { Db } from "../../platform/db/client.ts";
 import { AppError } from "../../platform/errors.ts";
 import type { Clock } from "../../platform/types.ts";
-import { API_KEY_PREFIX, verifyApiKey } from "../api-keys/index.ts";
+import { API_KEY_PREFIX, type ApiKeyCache, verifyApiKey } from "../api-keys/index.ts";
 import { assertCan, type Permission, type Role } from "../workspaces/roles.ts";
 import { findMembership } from "../workspaces/workspaces.repo.ts";
 import type { Auth } from "./create-auth.ts";
@@ -21,7 +21,13 @@ export type UserPrincipal = {
 export type ApiKeyPrincipal = { kind: "apiKey"; keyId: string; workspaceId: string; scopes: string[] };
 export type Principal = UserPrincipal | ApiKeyPrincipal;
 
-export type AuthnDeps = { db: Db; auth: Auth; clock: Clock; allowedOrigins: string[] };
+export type AuthnDeps = {
+  db: Db;
+  auth: Auth;
+  clock: Clock;
+  allowedOrigins: string[];
+  apiKeyCache?: ApiKeyCache | undefined;
+};
 
 const cache = new WeakMap<FastifyRequest, Promise<Principal | null>>();
 
@@ -38,7 +44,7 @@ async function resolve(req: FastifyRequest, deps: AuthnDeps): Promise<Principal 
   const header = req.headers.authorization;
   const bearer = header?.toLowerCase().startsWith("bearer ") ? header.slice(7).trim() : undefined;
   if (bearer?.startsWith(API_KEY_PREFIX)) {
-    const row = await verifyApiKey(deps.db, bearer, deps.clock.now());
+    const row = await verifyApiKey(deps.db, bearer, deps.clock.now(), deps.apiKeyCache);
     return { kind: "apiKey", keyId: row.id, workspaceId: row.workspaceId, scopes: row.scopes };
   }
   const result = await deps.auth.api.getSession({ headers: fromNodeHeaders(req.headers) });
