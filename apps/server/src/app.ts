@@ -139,6 +139,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     models,
     engine: {
       db: database.db,
+      database,
       config,
       clock,
       keyRing,

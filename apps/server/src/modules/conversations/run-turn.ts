@@ -1,6 +1,7 @@
 import type { TextStreamPart, ToolSet } from "ai";
 import type { MessageCitation, MessageToolCall } from "../../db/schema/index.ts";
 import type { Config } from "../../platform/config.ts";
+import type { Database } from "../../platform/db/client.ts";
 import { AppError, notFound } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
 import type { Clock, Logger } from "../../platform/types.ts";
@@ -47,6 +48,8 @@ export type TurnResult = {
 };
 
 export type EngineDeps = ToolDeps & {
+  /** The hot statements of a turn run as named raw SQL (see turn.repo.ts). */
+  database: Database;
   config: Config;
   clock: Clock;
   prices: PriceBook;
@@ -119,7 +122,7 @@ export async function startTurn(
 ): Promise<StartedTurn> {
   const content = validateMessage(input.content, deps.config.maxMessageChars);
   const visitorId = newId("msg");
-  const begun = await beginTurn(deps.db, { ...input, content, visitorId }, HISTORY_MESSAGES);
+  const begun = await beginTurn(deps.database, { ...input, content, visitorId }, HISTORY_MESSAGES);
   if (!begun) throw notFound("Conversation");
   return { workspaceId: input.workspaceId, content, visitorId, ...begun };
 }
@@ -169,7 +172,7 @@ export async function runTurn(deps: EngineDeps, input: TurnInput): Promise<TurnR
   );
   const now = deps.clock.now();
   const answerId = newId("msg");
-  await storeAnswer(deps.db, {
+  await storeAnswer(deps.database, {
     id: answerId,
     workspaceId,
     conversationId: conversation.id,
@@ -188,7 +191,7 @@ export async function runTurn(deps: EngineDeps, input: TurnInput): Promise<TurnR
     errorMessage: answer.error?.message ?? null,
     day: now.toISOString().slice(0, 10),
     at: now,
-    status2: status !== conversation.status ? status : null,
+    newStatus: status !== conversation.status ? status : null,
   });
   deps.events.emit({
     type: "message.created",

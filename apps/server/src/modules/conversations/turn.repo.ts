@@ -1,17 +1,14 @@
-import { sql } from "drizzle-orm";
 import type { MessageCitation, MessageToolCall } from "../../db/schema/index.ts";
-import type { Db } from "../../platform/db/client.ts";
+import type { Database } from "../../platform/db/client.ts";
 import type { ActionRow, AgentRow } from "../agents/agents.repo.ts";
 import type { CredentialRow } from "../providers/credentials.repo.ts";
 import type { ConversationRow } from "./conversations.repo.ts";
 
-// The two writes of every turn, each one statement (one round trip, atomic on its own):
-// a turn is the hottest path of the product, and on the embedded database every statement
-// costs about a millisecond of the only thread.
+// The two writes of every turn, each one named statement (one round trip, atomic on its own,
+// prepared once per connection on PostgreSQL): a turn is the hottest path of the product, and
+// on the embedded database every statement costs about a millisecond of the only thread.
 
 export type HistoryMessage = { id: string; role: string; content: string };
-
-type Rows<T> = { rows: T[] };
 
 /** A row of `row_to_json(...)` in the shape drizzle would return (camelCase, Dates). */
 function fromJson<T>(o: Record<string, unknown>): T {
@@ -23,13 +20,56 @@ function fromJson<T>(o: Record<string, unknown>): T {
   return out as T;
 }
 
+type TurnRow = {
+  kind: "c" | "h" | "v";
+  id: string | null;
+  role: string | null;
+  content: string | null;
+  conversation: Record<string, unknown> | null;
+  agent: Record<string, unknown> | null;
+  actions: Record<string, unknown>[] | null;
+  credentials: Record<string, unknown>[] | null;
+};
+
+// $1 visitor message id, $2 workspace, $3 conversation, $4 content, $5 agent or null,
+// $6 channel or null, $7 history length.
+const BEGIN_TURN = `
+  with c as (
+    select row_to_json(conv) as conversation, row_to_json(ag) as agent, conv.id as cid,
+      -- what a model turn needs besides: the agent's actions and the workspace's own keys
+      (select coalesce(json_agg(a order by a.name), '[]'::json) from agent_actions a
+        where a.workspace_id = conv.workspace_id and a.agent_id = ag.id and a.enabled) as actions,
+      (select coalesce(json_agg(p), '[]'::json) from provider_credentials p
+        where p.workspace_id = conv.workspace_id
+          and p.provider in (ag.provider, coalesce(ag.fallback_provider, ag.provider))) as credentials
+    from conversations conv join agents ag on ag.id = conv.agent_id
+    where conv.workspace_id = $2 and conv.id = $3
+      and ($5::text is null or conv.agent_id = $5) and ($6::text is null or conv.channel = $6)
+  ),
+  v as (
+    insert into messages (id, workspace_id, conversation_id, role, content)
+    select $1, $2, c.cid, 'visitor', $4 from c
+    returning id, role, content
+  )
+  select 'c' as kind, null::text as id, null::text as role, null::text as content,
+    c.conversation, c.agent, c.actions, c.credentials from c
+  union all
+  select 'h', h.id, h.role, h.content, null::json, null::json, null::json, null::json from (
+    select id, role, content from messages
+    where workspace_id = $2 and conversation_id = $3
+    order by seq desc
+    limit $7
+  ) h
+  union all
+  select 'v', v.id, v.role, v.content, null::json, null::json, null::json, null::json from v`;
+
 /**
  * The first statement of a turn: finds the conversation (in this workspace, optionally of
  * this agent and channel) with its agent, stores the visitor's message and returns the
- * messages before it. One round trip; nothing is stored when the conversation is not found.
+ * messages before it. Nothing is stored when the conversation is not found.
  */
 export async function beginTurn(
-  db: Db,
+  database: Database,
   m: {
     visitorId: string;
     workspaceId: string;
@@ -46,65 +86,29 @@ export async function beginTurn(
   credentials: CredentialRow[];
   history: HistoryMessage[];
 } | null> {
-  const res = (await db.execute(sql`
-    with c as (
-      select row_to_json(conv) as conversation, row_to_json(ag) as agent, conv.id as cid,
-        -- what a model turn needs besides: the agent's actions and the workspace's own keys
-        (select coalesce(json_agg(a order by a.name), '[]'::json) from agent_actions a
-          where a.workspace_id = conv.workspace_id and a.agent_id = ag.id and a.enabled) as actions,
-        (select coalesce(json_agg(p), '[]'::json) from provider_credentials p
-          where p.workspace_id = conv.workspace_id
-            and p.provider in (ag.provider, coalesce(ag.fallback_provider, ag.provider))) as credentials
-      from conversations conv join agents ag on ag.id = conv.agent_id
-      where conv.workspace_id = ${m.workspaceId} and conv.id = ${m.conversationId}
-        ${m.agentId ? sql`and conv.agent_id = ${m.agentId}` : sql``}
-        ${m.channel ? sql`and conv.channel = ${m.channel}` : sql``}
-    ),
-    v as (
-      insert into messages (id, workspace_id, conversation_id, role, content)
-      select ${m.visitorId}, ${m.workspaceId}, c.cid, 'visitor', ${m.content} from c
-      returning id, role, content
-    )
-    select 'c' as kind, null::text as id, null::text as role, null::text as content,
-      c.conversation, c.agent, c.actions, c.credentials from c
-    union all
-    select 'h', h.id, h.role, h.content, null::json, null::json, null::json, null::json from (
-      select id, role, content from messages
-      where workspace_id = ${m.workspaceId} and conversation_id = ${m.conversationId}
-      order by seq desc
-      limit ${limit}
-    ) h
-    union all
-    select 'v', v.id, v.role, v.content, null::json, null::json, null::json, null::json from v`)) as unknown as Rows<TurnRow>;
-  const head = res.rows.find((r) => r.kind === "c");
+  const rows = await database.query<TurnRow>(
+    BEGIN_TURN,
+    [m.visitorId, m.workspaceId, m.conversationId, m.content, m.agentId ?? null, m.channel ?? null, limit],
+    "turn_begin",
+  );
+  const head = rows.find((r) => r.kind === "c");
   if (!head) return null;
   // The CTE's insert is not visible to the history select of the same statement, so the new
   // message arrives separately (kind "v") and goes last.
-  const history = res.rows
+  const history = rows
     .filter((r) => r.kind === "h")
     .reverse()
     .map((r) => ({ id: r.id!, role: r.role!, content: r.content! }));
-  const visitor = res.rows.find((r) => r.kind === "v")!;
+  const visitor = rows.find((r) => r.kind === "v")!;
   history.push({ id: visitor.id!, role: visitor.role!, content: visitor.content! });
   return {
     conversation: fromJson<ConversationRow>(head.conversation!),
     agent: fromJson<AgentRow>(head.agent!),
-    actions: (head.actions as Record<string, unknown>[]).map((a) => fromJson<ActionRow>(a)),
-    credentials: (head.credentials as Record<string, unknown>[]).map((c) => fromJson<CredentialRow>(c)),
+    actions: head.actions!.map((a) => fromJson<ActionRow>(a)),
+    credentials: head.credentials!.map((c) => fromJson<CredentialRow>(c)),
     history,
   };
 }
-
-type TurnRow = {
-  kind: "c" | "h" | "v";
-  id: string | null;
-  role: string | null;
-  content: string | null;
-  conversation: Record<string, unknown> | null;
-  agent: Record<string, unknown> | null;
-  actions: unknown[] | null;
-  credentials: unknown[] | null;
-};
 
 export type AnswerRow = {
   id: string;
@@ -127,31 +131,54 @@ export type AnswerRow = {
   day: string;
   at: Date;
   /** New conversation status, when the turn changed it. */
-  status2: string | null;
+  newStatus: string | null;
 };
 
+const STORE_ANSWER = `
+  with m as (
+    insert into messages (id, workspace_id, conversation_id, role, content, status, citations, tool_calls,
+      provider, model, input_tokens, output_tokens, cost_usd, latency_ms, error_code, error_message)
+    values ($1, $2, $3, 'assistant', $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11, $12, $13, $14, $15)
+    returning id
+  ),
+  c as (
+    update conversations
+    set last_message_at = $16, updated_at = $16, status = coalesce($17, status)
+    where workspace_id = $2 and id = $3
+  )
+  insert into usage_daily (workspace_id, day, agent_id, provider, model, messages, input_tokens, output_tokens, cost_usd)
+  values ($2, $18, $19, $8, $9, 1, $10, $11, $12)
+  on conflict (workspace_id, day, agent_id, provider, model) do update set
+    messages = usage_daily.messages + 1,
+    input_tokens = usage_daily.input_tokens + excluded.input_tokens,
+    output_tokens = usage_daily.output_tokens + excluded.output_tokens,
+    cost_usd = usage_daily.cost_usd + excluded.cost_usd`;
+
 /** Stores the answer, adds its usage to the day's aggregate and touches the conversation. */
-export async function storeAnswer(db: Db, a: AnswerRow): Promise<void> {
-  const at = a.at.toISOString();
-  await db.execute(sql`
-    with m as (
-      insert into messages (id, workspace_id, conversation_id, role, content, status, citations, tool_calls,
-        provider, model, input_tokens, output_tokens, cost_usd, latency_ms, error_code, error_message)
-      values (${a.id}, ${a.workspaceId}, ${a.conversationId}, 'assistant', ${a.content}, ${a.status},
-        ${JSON.stringify(a.citations)}::jsonb, ${JSON.stringify(a.toolCalls)}::jsonb, ${a.provider}, ${a.model},
-        ${a.inputTokens}, ${a.outputTokens}, ${a.costUsd}, ${a.latencyMs}, ${a.errorCode}, ${a.errorMessage})
-      returning id
-    ),
-    c as (
-      update conversations
-      set last_message_at = ${at}, updated_at = ${at}, status = coalesce(${a.status2}, status)
-      where workspace_id = ${a.workspaceId} and id = ${a.conversationId}
-    )
-    insert into usage_daily (workspace_id, day, agent_id, provider, model, messages, input_tokens, output_tokens, cost_usd)
-    values (${a.workspaceId}, ${a.day}, ${a.agentId}, ${a.provider}, ${a.model}, 1, ${a.inputTokens}, ${a.outputTokens}, ${a.costUsd})
-    on conflict (workspace_id, day, agent_id, provider, model) do update set
-      messages = usage_daily.messages + 1,
-      input_tokens = usage_daily.input_tokens + excluded.input_tokens,
-      output_tokens = usage_daily.output_tokens + excluded.output_tokens,
-      cost_usd = usage_daily.cost_usd + excluded.cost_usd`);
+export async function storeAnswer(database: Database, a: AnswerRow): Promise<void> {
+  await database.query(
+    STORE_ANSWER,
+    [
+      a.id,
+      a.workspaceId,
+      a.conversationId,
+      a.content,
+      a.status,
+      JSON.stringify(a.citations),
+      JSON.stringify(a.toolCalls),
+      a.provider,
+      a.model,
+      a.inputTokens,
+      a.outputTokens,
+      a.costUsd,
+      a.latencyMs,
+      a.errorCode,
+      a.errorMessage,
+      a.at.toISOString(),
+      a.newStatus,
+      a.day,
+      a.agentId,
+    ],
+    "turn_store_answer",
+  );
 }

@@ -25,8 +25,12 @@ export type Database = {
   vectorAvailable: boolean;
   /** The same database, shaped for pg-boss. */
   jobsAdapter: BossDatabase | undefined;
-  /** Raw SQL for the few places that need it (health checks, test setup). */
-  query<T = Record<string, unknown>>(text: string, values?: unknown[]): Promise<T[]>;
+  /**
+   * Raw SQL for the few places that need it (health checks, test setup, the hot statements of a
+   * conversation turn). With a `name`, PostgreSQL keeps the statement prepared per connection,
+   * so it is parsed and planned once instead of on every call.
+   */
+  query<T = Record<string, unknown>>(text: string, values?: unknown[], name?: string): Promise<T[]>;
   /**
    * Runs `fn` on one connection holding a cluster-wide advisory lock, so work such as migrations
    * happens once even when several nodes start together. (PGlite has one connection anyway.)
@@ -145,8 +149,10 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
     vectorAvailable,
     // pg-boss builds its own pool from the connection string in production.
     jobsAdapter: undefined,
-    async query(text, values) {
-      const res = await pool.query(text, values ?? []);
+    async query(text, values, name) {
+      const res = name
+        ? await pool.query({ name, text, values: values ?? [] })
+        : await pool.query(text, values ?? []);
       return res.rows as never;
     },
     async exclusive(lockId, fn) {
