@@ -2,7 +2,9 @@ import {
   APICallError,
   type ModelMessage,
   stepCountIs,
-  streamText,
+  // One consumer reads each stream: the single-consumer variant skips streamText's replay
+  // buffers and tees, a good part of the per-turn cost.
+  experimental_streamTextLowMemory as streamText,
   type TextStreamPart,
   type ToolSet,
 } from "ai";
