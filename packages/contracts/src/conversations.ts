@@ -89,6 +89,22 @@ export const ZTurnResult = z
   .meta({ id: "TurnResult" });
 export type TTurnResult = z.infer<typeof ZTurnResult>;
 
+/** The test chat also shows what retrieval found, to explain an answer (or a missing one). */
+export const ZTestChatResult = ZTurnResult.extend({
+  retrieved: z
+    .array(
+      z.object({
+        sourceId: z.string(),
+        passageId: z.string(),
+        title: z.string(),
+        text: z.string(),
+        score: z.number().meta({ description: "0..1: share of the question's terms the passage matched" }),
+      }),
+    )
+    .optional()
+    .meta({ description: "Always sent by the test chat (empty while a human handles the conversation)" }),
+}).meta({ id: "TestChatResult" });
+
 export const ZTestChatRequest = z.strictObject({
   message: z.string(),
   conversationId: ZId("cnv")

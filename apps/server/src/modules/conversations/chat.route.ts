@@ -1,4 +1,4 @@
-import { ZAgentParams, ZErrorResponse, ZTestChatRequest, ZTurnResult } from "@minichat/contracts";
+import { ZAgentParams, ZErrorResponse, ZTestChatRequest, ZTestChatResult } from "@minichat/contracts";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import type { AppContext } from "../../platform/context.ts";
@@ -23,7 +23,7 @@ export function registerChatRoutes(app: FastifyInstance, ctx: AppContext): void 
         params: ZAgentParams,
         body: ZTestChatRequest,
         response: {
-          200: ZTurnResult,
+          200: ZTestChatResult,
           400: ZErrorResponse,
           401: ZErrorResponse,
           403: ZErrorResponse,
@@ -57,6 +57,7 @@ export function registerChatRoutes(app: FastifyInstance, ctx: AppContext): void 
         content: req.body.message,
         agentId: agent.id,
         channel: "test",
+        showRetrieved: true,
       });
     },
   );

@@ -5,6 +5,7 @@ import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type FakeLlmServer, startFakeAnthropic, startFakeOpenAI } from "../../../test/fake-llm.ts";
 import {
+  asBearer,
   type Caller,
   call,
   createApiKey,
@@ -992,5 +993,33 @@ describe("not found, tenant isolation and access", () => {
       },
     );
     expectError(await chat(owner.bearer, owner.wsId, agentId, "Hello", conv.json().id), 404, "NOT_FOUND");
+  });
+});
+
+describe("test chat: retrieved passages", () => {
+  it("shows what retrieval found, best first, and the public API does not", async () => {
+    const owner = await newOwner();
+    const agentId = await newAgent(owner, {
+      provider: "builtin",
+      quickAnswers: [
+        { question: "When are you open?", answer: "Every day from 8:00 to 18:00." },
+        { question: "Do you deliver?", answer: "We deliver within 5 km for free." },
+      ],
+    });
+    const res = await chat(owner.bearer, owner.wsId, agentId, "When are you open today?");
+    expect(res.statusCode, res.body).toBe(200);
+    const retrieved = res.json().retrieved as { title: string; score: number; passageId: string }[];
+    expect(retrieved[0]).toMatchObject({ title: "When are you open?" });
+    expect(retrieved[0]!.score).toBeGreaterThanOrEqual(0.5);
+    expect(retrieved.map((r) => r.title)).not.toContain("Do you deliver?");
+
+    const key = await createApiKey(t.app, owner.bearer, owner.wsId);
+    const api = asBearer(key.key);
+    const conv = await call(t.app, api, "POST", "/api/v1/conversations", { agentId });
+    const sent = await call(t.app, api, "POST", `/api/v1/conversations/${conv.json().id}/messages`, {
+      content: "When are you open today?",
+    });
+    expect(sent.statusCode, sent.body).toBe(200);
+    expect(sent.json()).not.toHaveProperty("retrieved");
   });
 });

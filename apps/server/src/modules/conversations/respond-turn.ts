@@ -20,17 +20,21 @@ export async function respondTurn(
     stream?: boolean;
     agentId?: string;
     channel?: string;
+    /** Include what retrieval found (the test chat shows it). */
+    showRetrieved?: boolean;
   },
 ) {
+  const shape = { retrieved: input.showRetrieved === true };
   // Stores the visitor's message, or refuses with a 4xx — before any stream opens.
-  const turn = await startTurn(ctx.engine, input);
+  const { showRetrieved: _, stream: __, ...where } = input;
+  const turn = await startTurn(ctx.engine, where);
   if (!wantsSse(req, input.stream)) {
     const abort = new AbortController();
     reply.raw.on("close", () => {
       if (!reply.raw.writableFinished) abort.abort();
     });
     const result = await runTurn(ctx.engine, { ...turn, signal: abort.signal });
-    return toTurnResult(result);
+    return toTurnResult(result, shape);
   }
   const sse = openSse(req, reply);
   try {
@@ -43,7 +47,7 @@ export async function respondTurn(
         else sse.send("tool", { name: e.name, status: e.status });
       },
     });
-    sse.send("done", toTurnResult(result));
+    sse.send("done", toTurnResult(result, shape));
   } catch (err) {
     const known = err instanceof AppError;
     if (!known) req.log.error({ err }, "turn failed");

@@ -45,6 +45,8 @@ export type TurnResult = {
   usage: TurnUsage | null;
   error: { code: string; message: string } | null;
   visitorMessageId: string;
+  /** What retrieval found for the visitor's message (shown in the test chat). */
+  retrieved: Array<{ sourceId: string; passageId: string; title: string; text: string; score: number }>;
 };
 
 export type EngineDeps = ToolDeps & {
@@ -150,6 +152,7 @@ export async function runTurn(deps: EngineDeps, input: TurnInput): Promise<TurnR
       usage: null,
       error: null,
       visitorMessageId: visitorId,
+      retrieved: [],
     };
   }
 
@@ -215,6 +218,13 @@ export async function runTurn(deps: EngineDeps, input: TurnInput): Promise<TurnR
     },
     error: answer.error,
     visitorMessageId: visitorId,
+    retrieved: passages.map((p) => ({
+      sourceId: p.passage.sourceId,
+      passageId: p.passage.id,
+      title: p.passage.title,
+      text: p.passage.text,
+      score: Math.round(p.score * 1000) / 1000,
+    })),
   };
 }
 

@@ -23,8 +23,9 @@ export function toMessage(m: MessageRow): TMessage {
 }
 
 /** The public shape of a turn (JSON body, or the SSE `done` event). */
-export function toTurnResult(r: TurnResult) {
+export function toTurnResult(r: TurnResult, opts: { retrieved?: boolean } = {}) {
   return {
+    ...(opts.retrieved ? { retrieved: r.retrieved } : {}),
     conversationId: r.conversationId,
     status: r.status as "ai" | "waiting_human" | "human" | "resolved",
     message: r.message,
