@@ -224,6 +224,16 @@ describe("minichat commands", () => {
   );
 
   it(
+    "reseal reports how many stored secrets it re-encrypted",
+    async () => {
+      const { code, stdout } = await runCli(["reseal"], env);
+      expect(code).toBe(0);
+      expect(stdout).toContain("Re-sealed 0 of 0 stored secrets under the current SECRET_KEY.");
+    },
+    CLI_TIMEOUT,
+  );
+
+  it(
     "create-admin creates an account with a generated password, then promotes idempotently",
     async () => {
       const created = await runCli(["create-admin", "--email", "Admin@Example.com"], env);
