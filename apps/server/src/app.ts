@@ -187,6 +187,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       "ratelimit-remaining",
       "ratelimit-reset",
       "retry-after",
+      "x-minichat-conversation-id",
     ],
     origin: (origin, cb) => cb(null, origin === undefined || allowedOrigins.includes(origin)),
   });

@@ -1,20 +1,38 @@
 import { createAnthropic } from "@ai-sdk/anthropic";
+import { createGoogle } from "@ai-sdk/google";
 import { createOpenAI } from "@ai-sdk/openai";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { APICallError, generateText, type LanguageModel, stepCountIs, streamText, tool } from "ai";
+import { createOllama } from "ollama-ai-provider-v2";
 import OpenAI from "openai";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { type FakeLlmServer, startFakeAnthropic, startFakeOpenAI } from "./fake-llm.ts";
+import {
+  type FakeLlmServer,
+  startFakeAnthropic,
+  startFakeGoogle,
+  startFakeOllama,
+  startFakeOpenAI,
+} from "./fake-llm.ts";
 
 // Proves the fake providers speak the real wire protocols: every check goes through an official
-// client (AI SDK providers, the `openai` package) or plain fetch, never through the fakes' internals.
+// client (AI SDK providers, `ollama-ai-provider-v2`, the `openai` package) or plain fetch, never
+// through the fakes' internals.
 
 type Flavor = {
   name: string;
   start: () => Promise<FakeLlmServer>;
   model: (server: FakeLlmServer, apiKey?: string) => LanguageModel;
+  /** How the real API answers a wrong key (Gemini: 400 API_KEY_INVALID). */
+  wrongKeyStatus: number;
+  /** What the client's error message says for a 429. */
+  rateLimitMessage: RegExp;
 };
+
+// Ollama itself needs no key (see its own tests below); this flavor is an Ollama behind an auth
+// proxy, so the shared wrong-key test has something to refuse. The package has no apiKey option:
+// the key travels as a header.
+const OLLAMA_PROXY_TOKEN = "ollama-proxy-token-5f4e3d2c";
 
 const flavors: Flavor[] = [
   {
@@ -22,16 +40,39 @@ const flavors: Flavor[] = [
     start: () => startFakeOpenAI(),
     model: (s, apiKey = s.apiKey) =>
       createOpenAICompatible({ name: "fake", baseURL: s.url, apiKey, includeUsage: true })("gpt-4o-mini"),
+    wrongKeyStatus: 401,
+    rateLimitMessage: /rate limit/i,
   },
   {
     name: "OpenAI via @ai-sdk/openai chat",
     start: () => startFakeOpenAI(),
     model: (s, apiKey = s.apiKey) => createOpenAI({ baseURL: s.url, apiKey }).chat("gpt-4o-mini"),
+    wrongKeyStatus: 401,
+    rateLimitMessage: /rate limit/i,
   },
   {
     name: "Anthropic via @ai-sdk/anthropic",
     start: () => startFakeAnthropic(),
     model: (s, apiKey = s.apiKey) => createAnthropic({ baseURL: s.url, apiKey })("claude-sonnet-4-5"),
+    wrongKeyStatus: 401,
+    rateLimitMessage: /rate limit/i,
+  },
+  {
+    name: "Google Gemini via @ai-sdk/google",
+    start: () => startFakeGoogle(),
+    model: (s, apiKey = s.apiKey) => createGoogle({ baseURL: s.url, apiKey })("gemini-2.0-flash"),
+    wrongKeyStatus: 400,
+    rateLimitMessage: /resource has been exhausted/i,
+  },
+  {
+    name: "Ollama via ollama-ai-provider-v2 (behind an auth proxy)",
+    start: () => startFakeOllama({ apiKey: OLLAMA_PROXY_TOKEN }),
+    model: (s, apiKey = OLLAMA_PROXY_TOKEN) =>
+      createOllama({ baseURL: s.url, headers: { authorization: `Bearer ${apiKey}` } })("llama3.2"),
+    wrongKeyStatus: 401,
+    // Ollama's errors are {"error": "<text>"}, which the package's schema does not parse: it
+    // falls back to the HTTP status text.
+    rateLimitMessage: /too many requests/i,
   },
 ];
 
@@ -187,7 +228,7 @@ describe.each(flavors)("$name", (flavor) => {
     expect(apiError.statusCode).toBe(429);
     expect(apiError.isRetryable).toBe(true);
     expect(apiError.responseHeaders?.["retry-after"]).toBe("3");
-    expect(apiError.message).toMatch(/rate limit/i);
+    expect(apiError.message).toMatch(flavor.rateLimitMessage);
   });
 
   it("reports a 500 on a streamed request as an error part", async () => {
@@ -205,7 +246,7 @@ describe.each(flavors)("$name", (flavor) => {
     expect((errors[0] as APICallError).isRetryable).toBe(true);
   });
 
-  it("rejects a wrong API key with 401 without consuming a step", async () => {
+  it("rejects a wrong API key (with the provider's status) without consuming a step", async () => {
     server.enqueue({ kind: "text", text: "for the right key" });
 
     const error = await generateText({
@@ -217,7 +258,7 @@ describe.each(flavors)("$name", (flavor) => {
       .catch((e: unknown) => e);
 
     expect(APICallError.isInstance(error)).toBe(true);
-    expect((error as APICallError).statusCode).toBe(401);
+    expect((error as APICallError).statusCode).toBe(flavor.wrongKeyStatus);
     expect((error as APICallError).isRetryable).toBe(false);
     expect(server.requests).toHaveLength(1); // recorded even though rejected
     expect((await generateText({ model, prompt: "hi", maxRetries: 0 })).text).toBe("for the right key");
@@ -452,6 +493,284 @@ describe("startFakeAnthropic over plain HTTP", () => {
       "message_stop",
     ]);
     expect(server.requests[0]?.messages[0]).toEqual({ role: "system", content: "Be nice." });
+  });
+});
+
+describe("startFakeGoogle on the wire", () => {
+  let server: FakeLlmServer;
+  beforeEach(async () => {
+    server = await startFakeGoogle({ models: ["gemini-test"] });
+  });
+  afterEach(() => server.close());
+
+  const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${server.url}${path}`, {
+      method: "POST",
+      headers: { "x-goog-api-key": server.apiKey, "content-type": "application/json", ...headers },
+      body: JSON.stringify(body),
+    });
+
+  it("lists models as models/{id} with x-goog-api-key or ?key=, and refuses a missing key with 403", async () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1beta$/);
+    const list = await fetch(`${server.url}/models`, { headers: { "x-goog-api-key": server.apiKey } });
+    expect(list.status).toBe(200);
+    expect(await list.json()).toMatchObject({
+      models: [
+        {
+          name: "models/gemini-test",
+          supportedGenerationMethods: expect.arrayContaining(["generateContent"]),
+        },
+      ],
+    });
+    const one = await fetch(`${server.url}/models/gemini-test?key=${server.apiKey}`);
+    expect(await one.json()).toMatchObject({ name: "models/gemini-test" });
+    const unknown = await fetch(`${server.url}/models/gemini-nope?key=${server.apiKey}`);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ error: { code: 404, status: "NOT_FOUND" } });
+
+    const anonymous = await fetch(`${server.url}/models`);
+    expect(anonymous.status).toBe(403);
+    expect(await anonymous.json()).toMatchObject({ error: { code: 403, status: "PERMISSION_DENIED" } });
+  });
+
+  it("sends the SDK's request to models/{model}:generateContent with the system instruction first", async () => {
+    server.enqueue({ kind: "text", text: "Sawasdee!", usage: { input: 12, output: 2 } });
+    const model = createGoogle({ baseURL: server.url, apiKey: server.apiKey })("gemini-2.5-flash");
+
+    const result = await generateText({
+      model,
+      instructions: "Greet in Thai.",
+      messages: [
+        { role: "user", content: "Hello" },
+        { role: "assistant", content: "Hi! How can I help?" },
+        { role: "user", content: "Greet me" },
+      ],
+      temperature: 0.2,
+      maxRetries: 0,
+    });
+
+    expect(result.text).toBe("Sawasdee!");
+    expect(result.usage).toMatchObject({ inputTokens: 12, outputTokens: 2, totalTokens: 14 });
+    const [req] = server.requests;
+    expect(req?.path).toBe("/v1beta/models/gemini-2.5-flash:generateContent");
+    expect(req?.stream).toBe(false);
+    expect(req?.headers["x-goog-api-key"]).toBe(server.apiKey);
+    expect(req?.body.generationConfig).toMatchObject({ temperature: 0.2 });
+    expect(req?.messages).toEqual([
+      { role: "system", content: "Greet in Thai." },
+      { role: "user", content: "Hello" },
+      { role: "assistant", content: "Hi! How can I help?" },
+      { role: "user", content: "Greet me" },
+    ]);
+  });
+
+  it("streams GenerateContentResponse chunks over SSE; the last has STOP and the full usage", async () => {
+    server.enqueue({ kind: "text", text: "a b", usage: { input: 4, output: 2 } });
+
+    const res = await post("/models/gemini-test:streamGenerateContent?alt=sse", {
+      contents: [{ role: "user", parts: [{ text: "hi" }] }],
+    });
+
+    expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    const raw = await res.text();
+    const chunks = raw
+      .split("\r\n\r\n")
+      .filter((f) => f.trim() !== "")
+      .map((f) => JSON.parse(f.replace(/^data: /, "")));
+    expect(chunks.map((c) => c.candidates[0].content.parts[0].text)).toEqual(["a ", "b", ""]);
+    expect(chunks.slice(0, -1).every((c) => c.candidates[0].finishReason === undefined)).toBe(true);
+    expect(chunks.at(-1)).toMatchObject({
+      candidates: [{ finishReason: "STOP", content: { role: "model" } }],
+      usageMetadata: { promptTokenCount: 4, candidatesTokenCount: 2, totalTokenCount: 6 },
+      modelVersion: "gemini-test",
+    });
+    expect(server.requests[0]?.stream).toBe(true);
+  });
+
+  it("refuses a request without contents, and streaming without alt=sse, with 400 INVALID_ARGUMENT", async () => {
+    const empty = await post("/models/gemini-test:generateContent", { contents: [] });
+    expect(empty.status).toBe(400);
+    expect(await empty.json()).toMatchObject({ error: { code: 400, status: "INVALID_ARGUMENT" } });
+    const noSse = await post("/models/gemini-test:streamGenerateContent", {
+      contents: [{ role: "user", parts: [{ text: "hi" }] }],
+    });
+    expect(noSse.status).toBe(400);
+  });
+
+  it("maps Google's error JSON to APICallErrors: message, gRPC status, retryability", async () => {
+    const model = createGoogle({ baseURL: server.url, apiKey: server.apiKey })("gemini-test");
+    server.enqueue({ kind: "error", status: 503 }, { kind: "error", status: 404 });
+
+    const overloaded = (await generateText({ model, prompt: "hi", maxRetries: 0 }).catch(
+      (e) => e,
+    )) as APICallError;
+    expect(APICallError.isInstance(overloaded)).toBe(true);
+    expect(overloaded.statusCode).toBe(503);
+    expect(overloaded.isRetryable).toBe(true);
+    expect(overloaded.message).toBe("The model is overloaded. Please try again later.");
+    expect(overloaded.data).toMatchObject({ error: { code: 503, status: "UNAVAILABLE" } });
+
+    const missing = (await generateText({ model, prompt: "hi", maxRetries: 0 }).catch(
+      (e) => e,
+    )) as APICallError;
+    expect(missing.statusCode).toBe(404);
+    expect(missing.isRetryable).toBe(false);
+
+    const wrongKey = createGoogle({ baseURL: server.url, apiKey: "AIzaWrongKey" })("gemini-test");
+    const refused = (await generateText({ model: wrongKey, prompt: "hi", maxRetries: 0 }).catch(
+      (e) => e,
+    )) as APICallError;
+    expect(refused.statusCode).toBe(400);
+    expect(refused.message).toBe("API key not valid. Please pass a valid API key.");
+    expect(refused.data).toMatchObject({
+      error: { status: "INVALID_ARGUMENT", details: [{ reason: "API_KEY_INVALID" }] },
+    });
+  });
+});
+
+describe("startFakeOllama on the wire", () => {
+  let server: FakeLlmServer;
+  beforeEach(async () => {
+    server = await startFakeOllama({ models: ["llama3.2:latest", "qwen2.5:7b"] });
+  });
+  afterEach(() => server.close());
+
+  const chatBody = (extra: Record<string, unknown> = {}) =>
+    JSON.stringify({ model: "llama3.2", messages: [{ role: "user", content: "hi" }], ...extra });
+
+  it("needs no key and lists the pulled models at /api/tags", async () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api$/);
+    expect(server.apiKey).toBe("");
+    const res = await fetch(`${server.url}/tags`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { models: { name: string; model: string }[] };
+    expect(body.models.map((m) => [m.name, m.model])).toEqual([
+      ["llama3.2:latest", "llama3.2:latest"],
+      ["qwen2.5:7b", "qwen2.5:7b"],
+    ]);
+    expect(body.models[0]).toMatchObject({
+      details: { format: "gguf" },
+      digest: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+
+    server.enqueue({ kind: "text", text: "No key needed.", usage: { input: 9, output: 3 } });
+    const result = await generateText({
+      model: createOllama({ baseURL: server.url })("qwen2.5:7b"),
+      instructions: "Be terse.",
+      prompt: "hi",
+      maxRetries: 0,
+    });
+    expect(result.text).toBe("No key needed.");
+    expect(result.usage).toMatchObject({ inputTokens: 9, outputTokens: 3 });
+    expect(server.requests[0]?.path).toBe("/api/chat");
+    expect(server.requests[0]?.body).toMatchObject({ model: "qwen2.5:7b", stream: false });
+    expect(server.requests[0]?.messages).toEqual([
+      { role: "system", content: "Be terse." },
+      { role: "user", content: "hi" },
+    ]);
+  });
+
+  it("streams NDJSON when the body does not say stream: false; the last line has done and the counts", async () => {
+    server.enqueue({ kind: "text", text: "one two", usage: { input: 5, output: 2 } });
+
+    const res = await fetch(`${server.url}/chat`, { method: "POST", body: chatBody() });
+
+    expect(res.headers.get("content-type")).toBe("application/x-ndjson");
+    const lines = (await res.text())
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.message.content)).toEqual(["one ", "two", ""]);
+    expect(lines.slice(0, -1).every((l) => l.done === false && l.model === "llama3.2")).toBe(true);
+    expect(lines.at(-1)).toMatchObject({
+      done: true,
+      done_reason: "stop",
+      prompt_eval_count: 5,
+      eval_count: 2,
+    });
+    expect(Number.isNaN(Date.parse(lines[0].created_at))).toBe(false);
+    expect(server.requests[0]?.stream).toBe(true);
+  });
+
+  it("answers stream: false with one JSON object", async () => {
+    server.enqueue({ kind: "text", text: "whole", usage: { input: 5, output: 1 } });
+
+    const res = await fetch(`${server.url}/chat`, { method: "POST", body: chatBody({ stream: false }) });
+
+    expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(await res.json()).toMatchObject({
+      model: "llama3.2",
+      message: { role: "assistant", content: "whole" },
+      done: true,
+      done_reason: "stop",
+      prompt_eval_count: 5,
+      eval_count: 1,
+    });
+  });
+
+  it("answers a model that was not pulled with 404 and Ollama's plain error string, without consuming a step", async () => {
+    server.enqueue({ kind: "text", text: "for a pulled model" });
+
+    const raw = await fetch(`${server.url}/chat`, { method: "POST", body: chatBody({ model: "mistral" }) });
+    expect(raw.status).toBe(404);
+    expect(await raw.json()).toEqual({ error: 'model "mistral" not found, try pulling it first' });
+
+    const error = (await generateText({
+      model: createOllama({ baseURL: server.url })("mistral"),
+      prompt: "hi",
+      maxRetries: 0,
+    }).catch((e) => e)) as APICallError;
+    expect(APICallError.isInstance(error)).toBe(true);
+    expect(error.statusCode).toBe(404);
+    expect(error.isRetryable).toBe(false);
+    expect(error.responseBody).toContain("try pulling it first");
+
+    const ok = await generateText({
+      model: createOllama({ baseURL: server.url })("llama3.2"),
+      prompt: "hi",
+      maxRetries: 0,
+    });
+    expect(ok.text).toBe("for a pulled model");
+  });
+
+  it("refuses tools for a model without tool support with 400, like the real server", async () => {
+    const toolless = await startFakeOllama({ models: ["gemma2:2b"], withoutTools: ["gemma2:2b"] });
+    try {
+      const model = createOllama({ baseURL: toolless.url })("gemma2:2b");
+      const error = (await generateText({
+        model,
+        prompt: "Weather in Paris?",
+        tools: weatherTools([]),
+        maxRetries: 0,
+      }).catch((e) => e)) as APICallError;
+      expect(APICallError.isInstance(error)).toBe(true);
+      expect(error.statusCode).toBe(400);
+      expect(error.isRetryable).toBe(false);
+      expect(error.responseBody).toContain("gemma2:2b does not support tools");
+
+      expect((await generateText({ model, prompt: "hi", maxRetries: 0 })).text).toBe("You said: hi");
+    } finally {
+      await toolless.close();
+    }
+  });
+
+  it("reports a 500 on a streamed request as a retryable error part", async () => {
+    server.enqueue({ kind: "error", status: 500, body: { error: "llama runner process has terminated" } });
+
+    const errors: unknown[] = [];
+    const result = streamText({
+      model: createOllama({ baseURL: server.url })("llama3.2"),
+      prompt: "hi",
+      maxRetries: 0,
+      onError: () => {},
+    });
+    for await (const part of result.fullStream) if (part.type === "error") errors.push(part.error);
+
+    expect(errors).toHaveLength(1);
+    const error = errors[0] as APICallError;
+    expect(error.statusCode).toBe(500);
+    expect(error.isRetryable).toBe(true);
+    expect(error.responseBody).toContain("llama runner process has terminated");
   });
 });
 

@@ -1,11 +1,12 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 
-// Test doubles of two third-party LLM APIs: OpenAI Chat Completions and Anthropic Messages.
-// Each is a real HTTP server on a random localhost port that speaks the provider's wire format
-// (JSON bodies, SSE streams, error shapes, auth headers) closely enough that the official clients
-// (the AI SDK providers and the `openai` package) work against it unchanged. Tests script the
+// Test doubles of four third-party LLM APIs: OpenAI Chat Completions, Anthropic Messages,
+// Google Gemini (generateContent) and Ollama (/api/chat). Each is a real HTTP server on a random
+// localhost port that speaks the provider's wire format (JSON bodies, SSE or NDJSON streams,
+// error shapes, auth headers) closely enough that the official clients (the AI SDK providers,
+// `ollama-ai-provider-v2` and the `openai` package) work against it unchanged. Tests script the
 // "model" by queueing steps; every chat request is recorded for assertions.
 
 export type FakeUsage = { input: number; output: number };
@@ -29,9 +30,10 @@ export type RecordedRequest = {
   stream: boolean;
   /**
    * All message text the client sent, in order, with content flattened to a string. The system
-   * prompt is included (Anthropic's top-level `system` comes first, role "system"). Tool results
-   * get role "tool" for both providers (for Anthropic they are split out of their user message)
-   * and their JSON/text as content. Assistant tool calls contribute only their text.
+   * prompt is included (Anthropic's top-level `system` and Gemini's `systemInstruction` come
+   * first, role "system"). Tool results get role "tool" for every provider (for Anthropic and
+   * Gemini they are split out of their user turn) and their JSON/text as content. Assistant tool
+   * calls contribute only their text. Gemini's role "model" is recorded as "assistant".
    */
   messages: { role: string; content: string }[];
   /** Names of the tools declared in the request. */
@@ -39,9 +41,16 @@ export type RecordedRequest = {
 };
 
 export type FakeLlmServer = {
-  /** Base URL for the SDKs: "http://127.0.0.1:PORT/v1". */
+  /**
+   * Base URL for the SDKs: "http://127.0.0.1:PORT/v1" (OpenAI, Anthropic), ".../v1beta"
+   * (Gemini), ".../api" (Ollama).
+   */
   url: string;
-  /** The only key the server accepts; anything else gets a 401 in the provider's format. */
+  /**
+   * The only key the server accepts; anything else is refused in the provider's format (401;
+   * Gemini answers a wrong key with 400 API_KEY_INVALID and a missing one with 403, like the real
+   * API). For Ollama it is "" (no key needed) unless `apiKey` is passed in the options.
+   */
   apiKey: string;
   /** Every request to the chat endpoint, including rejected ones, in arrival order. */
   requests: RecordedRequest[];
@@ -55,6 +64,15 @@ export type FakeLlmServer = {
 };
 
 type ServerOptions = { apiKey?: string; models?: string[] };
+type OllamaOptions = ServerOptions & {
+  /**
+   * Pulled models whose template has no tool support: a request that declares tools gets
+   * 400 "<model> does not support tools", like the real server.
+   */
+  withoutTools?: string[];
+};
+
+const SSE_CONTENT_TYPE = "text/event-stream; charset=utf-8";
 
 export function startFakeOpenAI(opts: ServerOptions = {}): Promise<FakeLlmServer> {
   return startFake(openAiDialect, opts);
@@ -62,6 +80,27 @@ export function startFakeOpenAI(opts: ServerOptions = {}): Promise<FakeLlmServer
 
 export function startFakeAnthropic(opts: ServerOptions = {}): Promise<FakeLlmServer> {
   return startFake(anthropicDialect, opts);
+}
+
+/**
+ * Google Gemini API (generativelanguage.googleapis.com/v1beta): `POST models/{model}:generateContent`
+ * and `:streamGenerateContent?alt=sse`, `GET models` / `models/{model}`; key in the
+ * `x-goog-api-key` header (or `?key=`). `models` are bare ids ("gemini-2.0-flash"); the list
+ * names them "models/gemini-2.0-flash" like the real one. Any model id is served.
+ */
+export function startFakeGoogle(opts: ServerOptions = {}): Promise<FakeLlmServer> {
+  return startFake(googleDialect, opts);
+}
+
+/**
+ * Ollama's native API (http://host:11434/api): `POST /api/chat` (NDJSON stream unless
+ * `"stream": false`) and `GET /api/tags`. Like a real Ollama server it needs no key, and it only
+ * serves the models it has "pulled" (`models`, default llama3.2:latest and qwen2.5:latest; a
+ * name without a tag means ":latest"): others get 404 "not found, try pulling it first". With
+ * `apiKey` set it requires `Authorization: Bearer <key>`, as Ollama behind an auth proxy would.
+ */
+export function startFakeOllama(opts: OllamaOptions = {}): Promise<FakeLlmServer> {
+  return startFake(ollamaDialect(opts.withoutTools ?? []), opts);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -76,6 +115,7 @@ type Reply =
 
 type ReplyContext = {
   id: string;
+  /** As the client named it (Gemini: from the URL path). */
   model: string;
   created: number;
   includeUsage: boolean;
@@ -83,25 +123,49 @@ type ReplyContext = {
   inputTokens: number;
 };
 
-/** Builds SSE frames (complete "event:/data:" blocks) for one streamed response. */
+/** Builds stream frames (complete SSE blocks or NDJSON lines) for one streamed response. */
 type Streamer = {
   begin(): string[];
   text(delta: string): string[];
   finish(reply: Reply): string[];
 };
 
+/** What the URL of a chat request says (Gemini puts the model and streaming in the path). */
+type ChatRoute = {
+  model?: string;
+  stream?: boolean;
+  /** A 400 message for a request this fake does not serve (validate reports it). */
+  refusal?: string;
+};
+
 type Dialect = {
-  chatPath: string;
+  /** Path prefix of the base URL handed to the SDKs ("/v1", "/v1beta", "/api"). */
+  basePath: string;
+  /** GET here lists the models. */
+  modelsPath: string;
+  /** GET under this prefix describes one model; null when the API has no such endpoint. */
+  modelPathPrefix: string | null;
+  /** Returns the route for a chat request, or null when the request is not one. */
+  matchChat(method: string, url: URL): ChatRoute | null;
+  /** Whether the client asked for a streamed answer. */
+  streams(body: Record<string, unknown>, route: ChatRoute): boolean;
+  streamContentType: string;
   defaultApiKey: string;
   defaultModels: string[];
-  requestIdHeader: string;
+  requestIdHeader: string | null;
   newMessageId(): string;
   newToolCallId(): string;
   /** Returns the error response for a request with missing or wrong credentials, else null. */
   checkAuth(req: IncomingMessage, apiKey: string): { status: number; body: unknown } | null;
   errorBody(status: number, message?: string): unknown;
-  /** A 400 message if the body lacks something the real API requires. */
-  validate(body: Record<string, unknown>): string | null;
+  /** The 404 message for GET of an unknown model. */
+  modelNotFound(id: string): string;
+  /** An error if the real API would refuse the body (400 unless said otherwise). */
+  validate(
+    body: Record<string, unknown>,
+    route: ChatRoute,
+    models: string[],
+  ): { status: number; message: string } | null;
   summarize(body: Record<string, unknown>): Pick<RecordedRequest, "messages" | "toolNames">;
   modelObject(id: string): unknown;
   modelList(ids: string[]): unknown;
@@ -142,20 +206,25 @@ async function startFake(dialect: Dialect, opts: ServerOptions): Promise<FakeLlm
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
-    const requestId = `req_${randomId(24)}`;
-    res.setHeader(dialect.requestIdHeader, requestId);
-    const path = new URL(req.url ?? "/", "http://localhost").pathname;
+    if (dialect.requestIdHeader) res.setHeader(dialect.requestIdHeader, `req_${randomId(24)}`);
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const path = url.pathname;
     const raw = await readBody(req);
 
-    if (req.method === "GET" && (path === "/v1/models" || path.startsWith("/v1/models/"))) {
+    const modelPrefix = dialect.modelPathPrefix;
+    if (
+      req.method === "GET" &&
+      (path === dialect.modelsPath || (modelPrefix !== null && path.startsWith(modelPrefix)))
+    ) {
       const authError = dialect.checkAuth(req, apiKey);
       if (authError) return sendJson(res, authError.status, authError.body);
-      if (path === "/v1/models") return sendJson(res, 200, dialect.modelList(models));
-      const id = decodeURIComponent(path.slice("/v1/models/".length));
-      if (!models.includes(id)) return sendJson(res, 404, dialect.errorBody(404, `model: ${id}`));
+      if (path === dialect.modelsPath) return sendJson(res, 200, dialect.modelList(models));
+      const id = decodeURIComponent(path.slice((modelPrefix ?? "").length));
+      if (!models.includes(id)) return sendJson(res, 404, dialect.errorBody(404, dialect.modelNotFound(id)));
       return sendJson(res, 200, dialect.modelObject(id));
     }
-    if (req.method !== "POST" || path !== dialect.chatPath) {
+    const route = req.method ? dialect.matchChat(req.method, url) : null;
+    if (!route) {
       return sendJson(res, 404, dialect.errorBody(404, `Invalid URL (${req.method} ${path})`));
     }
 
@@ -167,7 +236,7 @@ async function startFake(dialect: Dialect, opts: ServerOptions): Promise<FakeLlm
     } catch {
       return sendJson(res, 400, dialect.errorBody(400, "The request body is not valid JSON."));
     }
-    const stream = body.stream === true;
+    const stream = dialect.streams(body, route);
     const summary = dialect.summarize(body);
     const recorded: RecordedRequest = {
       path: req.url ?? path,
@@ -180,15 +249,15 @@ async function startFake(dialect: Dialect, opts: ServerOptions): Promise<FakeLlm
 
     const authError = dialect.checkAuth(req, apiKey);
     if (authError) return sendJson(res, authError.status, authError.body);
-    const invalid = dialect.validate(body);
-    if (invalid) return sendJson(res, 400, dialect.errorBody(400, invalid));
+    const invalid = dialect.validate(body, route, models);
+    if (invalid) return sendJson(res, invalid.status, dialect.errorBody(invalid.status, invalid.message));
 
     // Only requests the real API would accept reach the "model", so only they consume a step.
     const step = queue.shift() ?? defaultStep ?? echoStep(recorded.messages);
     const inputTokens = estimateTokens(recorded.messages.map((m) => m.content).join(""));
     const ctx: ReplyContext = {
       id: dialect.newMessageId(),
-      model: String(body.model),
+      model: route.model ?? String(body.model),
       created: Math.floor(Date.now() / 1000),
       includeUsage: (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true,
       inputTokens,
@@ -240,7 +309,7 @@ async function startFake(dialect: Dialect, opts: ServerOptions): Promise<FakeLlm
     delayMs: number,
   ) {
     const streamer = dialect.streamer({ ...ctx, inputTokens: reply.usage.input });
-    startSse(res);
+    startStream(res, dialect.streamContentType);
     res.write(streamer.begin().join(""));
     for (const chunk of chunks) {
       if (delayMs > 0) await sleep(delayMs);
@@ -260,7 +329,7 @@ async function startFake(dialect: Dialect, opts: ServerOptions): Promise<FakeLlm
       return;
     }
     const streamer = dialect.streamer(ctx);
-    startSse(res);
+    startStream(res, dialect.streamContentType);
     res.write(streamer.begin().join(""));
     for (const chunk of splitText(text)) res.write(streamer.text(chunk).join(""));
   }
@@ -272,7 +341,7 @@ async function startFake(dialect: Dialect, opts: ServerOptions): Promise<FakeLlm
   const { port } = server.address() as AddressInfo;
 
   return {
-    url: `http://127.0.0.1:${port}/v1`,
+    url: `http://127.0.0.1:${port}${dialect.basePath}`,
     apiKey,
     requests,
     enqueue: (...steps) => {
@@ -301,7 +370,12 @@ function echoStep(messages: RecordedRequest["messages"]): FakeStep {
 // OpenAI Chat Completions (https://platform.openai.com/docs/api-reference/chat)
 
 const openAiDialect: Dialect = {
-  chatPath: "/v1/chat/completions",
+  basePath: "/v1",
+  modelsPath: "/v1/models",
+  modelPathPrefix: "/v1/models/",
+  matchChat: (method, url) => (method === "POST" && url.pathname === "/v1/chat/completions" ? {} : null),
+  streams: (body) => body.stream === true,
+  streamContentType: SSE_CONTENT_TYPE,
   defaultApiKey: "sk-fake-openai-key",
   defaultModels: ["gpt-4o-mini", "gpt-4o"],
   requestIdHeader: "x-request-id",
@@ -343,9 +417,11 @@ const openAiDialect: Dialect = {
     return openAiError(message ?? fallback, type, code);
   },
 
+  modelNotFound: (id) => `model: ${id}`,
+
   validate(body) {
-    if (typeof body.model !== "string") return "you must provide a model parameter";
-    if (!Array.isArray(body.messages)) return "Missing required parameter: 'messages'.";
+    if (typeof body.model !== "string") return invalid("you must provide a model parameter");
+    if (!Array.isArray(body.messages)) return invalid("Missing required parameter: 'messages'.");
     return null;
   },
 
@@ -486,7 +562,12 @@ function openAiUsage(usage: FakeUsage) {
 // Anthropic Messages (https://docs.anthropic.com/en/api/messages)
 
 const anthropicDialect: Dialect = {
-  chatPath: "/v1/messages",
+  basePath: "/v1",
+  modelsPath: "/v1/models",
+  modelPathPrefix: "/v1/models/",
+  matchChat: (method, url) => (method === "POST" && url.pathname === "/v1/messages" ? {} : null),
+  streams: (body) => body.stream === true,
+  streamContentType: SSE_CONTENT_TYPE,
   defaultApiKey: "sk-ant-fake-key",
   defaultModels: ["claude-sonnet-4-5", "claude-haiku-4-5"],
   requestIdHeader: "request-id",
@@ -514,10 +595,12 @@ const anthropicDialect: Dialect = {
     return anthropicError(type, message ?? fallback);
   },
 
+  modelNotFound: (id) => `model: ${id}`,
+
   validate(body) {
-    if (typeof body.model !== "string") return "model: Field required";
-    if (!Array.isArray(body.messages)) return "messages: Field required";
-    if (typeof body.max_tokens !== "number") return "max_tokens: Field required";
+    if (typeof body.model !== "string") return invalid("model: Field required");
+    if (!Array.isArray(body.messages)) return invalid("messages: Field required");
+    if (typeof body.max_tokens !== "number") return invalid("max_tokens: Field required");
     return null;
   },
 
@@ -681,6 +764,381 @@ function anthropicError(type: string, message: string) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Google Gemini API (https://ai.google.dev/api/generate-content)
+
+// models/{model}:generateContent, models/{model}:streamGenerateContent (tuned models likewise).
+const GOOGLE_CHAT_PATH =
+  /^\/v1beta\/((?:models|tunedModels)\/[^/:]+):(generateContent|streamGenerateContent)$/;
+
+type GooglePart = {
+  text?: unknown;
+  functionCall?: unknown;
+  functionResponse?: { response?: { content?: unknown; error?: unknown } };
+};
+
+const googleDialect: Dialect = {
+  basePath: "/v1beta",
+  modelsPath: "/v1beta/models",
+  modelPathPrefix: "/v1beta/models/",
+  matchChat(method, url) {
+    const match = method === "POST" ? GOOGLE_CHAT_PATH.exec(url.pathname) : null;
+    if (!match) return null;
+    const model = decodeURIComponent(match[1]!).replace(/^models\//, "");
+    if (match[2] === "generateContent") return { model, stream: false };
+    // Without alt=sse the real API streams one JSON array instead; no client we use asks for it.
+    return url.searchParams.get("alt") === "sse"
+      ? { model, stream: true }
+      : { model, stream: true, refusal: "The fake Gemini server only streams with alt=sse." };
+  },
+  streams: (_body, route) => route.stream === true,
+  streamContentType: "text/event-stream",
+  // Real keys are "AIza" and 35 more characters.
+  defaultApiKey: "AIzaSyFakeGeminiKey0123456789abcdefgh",
+  defaultModels: ["gemini-2.0-flash", "gemini-2.5-flash", "gemini-2.5-pro"],
+  requestIdHeader: null,
+  newMessageId: () => randomId(23),
+  newToolCallId: () => "", // Gemini's functionCall carries no id; the SDK makes one up
+
+  checkAuth(req, apiKey) {
+    const query = new URL(req.url ?? "/", "http://localhost").searchParams.get("key");
+    const key = req.headers["x-goog-api-key"] ?? query ?? undefined;
+    // The real API's answers: no key is a 403, a wrong key a 400 (not a 401).
+    if (!key) {
+      return {
+        status: 403,
+        body: googleError(
+          403,
+          "PERMISSION_DENIED",
+          "Method doesn't allow unregistered callers (callers without established identity). Please use API key or other form of API consumer identity to call this API.",
+        ),
+      };
+    }
+    if (key === apiKey) return null;
+    return {
+      status: 400,
+      body: googleError(400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key.", [
+        {
+          "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+          reason: "API_KEY_INVALID",
+          domain: "googleapis.com",
+          metadata: { service: "generativelanguage.googleapis.com" },
+        },
+      ]),
+    };
+  },
+
+  errorBody(status, message) {
+    const [grpcStatus, fallback] =
+      googleErrorTypes[status] ??
+      (status >= 500
+        ? googleErrorTypes[500]!
+        : ["INVALID_ARGUMENT", "Request contains an invalid argument."]);
+    return googleError(status, grpcStatus, message ?? fallback);
+  },
+
+  modelNotFound: (id) => `models/${id} is not found for API version v1beta.`,
+
+  validate(body, route) {
+    if (route.refusal) return invalid(route.refusal);
+    if (!Array.isArray(body.contents) || body.contents.length === 0) {
+      return invalid("* GenerateContentRequest.contents: contents is not specified\n");
+    }
+    return null;
+  },
+
+  summarize(body) {
+    const messages: RecordedRequest["messages"] = [];
+    const system = body.systemInstruction as { parts?: unknown } | undefined;
+    if (system != null) messages.push({ role: "system", content: googlePartsText(asArray(system.parts)) });
+    for (const c of asArray(body.contents)) {
+      const turn = c as { role?: unknown; parts?: unknown };
+      const role = turn.role === "model" ? "assistant" : String(turn.role ?? "user");
+      // Tool results travel as functionResponse parts of a user turn; split them out as "tool".
+      let pending: GooglePart[] = [];
+      const flush = () => {
+        if (pending.length > 0) messages.push({ role, content: googlePartsText(pending) });
+        pending = [];
+      };
+      for (const part of asArray(turn.parts) as GooglePart[]) {
+        if (part?.functionResponse) {
+          flush();
+          const response = part.functionResponse.response;
+          const value = response?.content ?? response?.error ?? response ?? "";
+          messages.push({ role: "tool", content: typeof value === "string" ? value : JSON.stringify(value) });
+        } else {
+          pending.push(part);
+        }
+      }
+      flush();
+    }
+    const toolNames = asArray(body.tools).flatMap((t) =>
+      asArray((t as { functionDeclarations?: unknown }).functionDeclarations).map((d) =>
+        String((d as { name?: unknown }).name),
+      ),
+    );
+    return { messages, toolNames };
+  },
+
+  modelObject: (id) => ({
+    name: `models/${id}`,
+    version: "001",
+    displayName: id,
+    description: `Fake ${id}`,
+    inputTokenLimit: 1_048_576,
+    outputTokenLimit: 8192,
+    supportedGenerationMethods: [
+      "generateContent",
+      "countTokens",
+      "createCachedContent",
+      "batchGenerateContent",
+    ],
+    temperature: 1,
+    topP: 0.95,
+    topK: 40,
+    maxTemperature: 2,
+  }),
+  modelList(ids) {
+    return { models: ids.map((id) => this.modelObject(id)) };
+  },
+
+  completion(ctx, reply) {
+    return {
+      candidates: [
+        { content: { parts: googleReplyParts(reply), role: "model" }, finishReason: "STOP", index: 0 },
+      ],
+      usageMetadata: googleUsage(reply.usage),
+      modelVersion: ctx.model,
+      responseId: ctx.id,
+    };
+  },
+
+  streamer(ctx) {
+    // Every chunk is a whole GenerateContentResponse. Intermediate chunks count only the prompt;
+    // the last one has the finish reason and the full usage. Frames end in CRLF like the real ones.
+    const frame = (candidate: Record<string, unknown>, usageMetadata: unknown) =>
+      `data: ${JSON.stringify({
+        candidates: [{ ...candidate, index: 0 }],
+        usageMetadata,
+        modelVersion: ctx.model,
+        responseId: ctx.id,
+      })}\r\n\r\n`;
+    const promptOnly = {
+      promptTokenCount: ctx.inputTokens,
+      totalTokenCount: ctx.inputTokens,
+      promptTokensDetails: [{ modality: "TEXT", tokenCount: ctx.inputTokens }],
+    };
+    return {
+      begin: () => [],
+      text: (t) => [frame({ content: { parts: [{ text: t }], role: "model" } }, promptOnly)],
+      finish: (reply) => [
+        frame(
+          {
+            content: {
+              parts: reply.kind === "text" ? [{ text: "" }] : googleReplyParts(reply),
+              role: "model",
+            },
+            finishReason: "STOP",
+          },
+          googleUsage(reply.usage),
+        ),
+      ],
+    };
+  },
+};
+
+const googleErrorTypes: Record<number, [status: string, message: string]> = {
+  400: ["INVALID_ARGUMENT", "Request contains an invalid argument."],
+  401: [
+    "UNAUTHENTICATED",
+    "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.",
+  ],
+  403: ["PERMISSION_DENIED", "The caller does not have permission"],
+  404: ["NOT_FOUND", "Requested entity was not found."],
+  429: ["RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota)."],
+  500: [
+    "INTERNAL",
+    "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting",
+  ],
+  503: ["UNAVAILABLE", "The model is overloaded. Please try again later."],
+  504: ["DEADLINE_EXCEEDED", "The request timed out. Please try again."],
+};
+
+function googleError(code: number, status: string, message: string, details?: unknown[]) {
+  return { error: { code, message, status, ...(details ? { details } : {}) } };
+}
+
+/** Text of Gemini parts: text parts give their text, function calls nothing, others a marker. */
+function googlePartsText(parts: unknown[]): string {
+  return (parts as (GooglePart & Record<string, unknown>)[])
+    .map((p) => {
+      if (typeof p?.text === "string") return p.text;
+      if (p?.functionCall) return "";
+      return `[${Object.keys(p ?? {})[0] ?? "empty"}]`;
+    })
+    .filter((s) => s !== "")
+    .join("\n");
+}
+
+function googleReplyParts(reply: Reply): unknown[] {
+  if (reply.kind === "text") return [{ text: reply.text }];
+  return reply.calls.map((c) => ({ functionCall: { name: c.name, args: c.args } }));
+}
+
+function googleUsage(usage: FakeUsage) {
+  return {
+    promptTokenCount: usage.input,
+    candidatesTokenCount: usage.output,
+    totalTokenCount: usage.input + usage.output,
+    promptTokensDetails: [{ modality: "TEXT", tokenCount: usage.input }],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ollama (https://github.com/ollama/ollama/blob/main/docs/api.md)
+
+const ollamaDialect = (withoutTools: string[]): Dialect => ({
+  basePath: "/api",
+  modelsPath: "/api/tags",
+  modelPathPrefix: null,
+  matchChat: (method, url) => (method === "POST" && url.pathname === "/api/chat" ? {} : null),
+  // Ollama streams unless told not to.
+  streams: (body) => body.stream !== false,
+  streamContentType: "application/x-ndjson",
+  defaultApiKey: "",
+  defaultModels: ["llama3.2:latest", "qwen2.5:latest"],
+  requestIdHeader: null,
+  newMessageId: () => "",
+  newToolCallId: () => `call_${randomId(8).toLowerCase()}`,
+
+  checkAuth(req, apiKey) {
+    if (!apiKey || req.headers.authorization === `Bearer ${apiKey}`) return null;
+    return { status: 401, body: { error: "unauthorized" } };
+  },
+
+  errorBody(status, message) {
+    return {
+      error:
+        message ?? ollamaErrorMessages[status] ?? (status >= 500 ? "internal server error" : "bad request"),
+    };
+  },
+
+  modelNotFound: (id) => `model '${id}' not found`,
+
+  validate(body, _route, models) {
+    if (typeof body.model !== "string" || body.model === "") return invalid("model is required");
+    const wanted = ollamaModelName(body.model);
+    if (!models.some((m) => ollamaModelName(m) === wanted)) {
+      return invalid(`model "${body.model}" not found, try pulling it first`, 404);
+    }
+    if (asArray(body.tools).length > 0 && withoutTools.some((m) => ollamaModelName(m) === wanted)) {
+      return invalid(`registry.ollama.ai/library/${wanted} does not support tools`);
+    }
+    return null;
+  },
+
+  summarize(body) {
+    const messages: RecordedRequest["messages"] = [];
+    for (const m of asArray(body.messages)) {
+      const msg = m as { role?: unknown; content?: unknown };
+      messages.push({ role: String(msg.role), content: flattenContent(msg.content) });
+    }
+    const toolNames = asArray(body.tools).map((t) =>
+      String((t as { function?: { name?: unknown } }).function?.name),
+    );
+    return { messages, toolNames };
+  },
+
+  modelObject: (name) => ({
+    name,
+    model: name,
+    modified_at: "2025-01-01T00:00:00.000000000Z",
+    size: 2_019_393_189,
+    digest: createHash("sha256").update(name).digest("hex"),
+    details: {
+      parent_model: "",
+      format: "gguf",
+      family: "llama",
+      families: ["llama"],
+      parameter_size: "3.2B",
+      quantization_level: "Q4_K_M",
+    },
+  }),
+  modelList(names) {
+    return { models: names.map((name) => this.modelObject(name)) };
+  },
+
+  completion(ctx, reply) {
+    return {
+      model: ctx.model,
+      created_at: new Date().toISOString(),
+      message: ollamaMessage(reply),
+      done_reason: "stop",
+      done: true,
+      ...ollamaStats(reply.usage),
+    };
+  },
+
+  streamer(ctx) {
+    // One JSON object per line; the last one has done: true, the done reason and the counts.
+    const line = (data: Record<string, unknown>) =>
+      `${JSON.stringify({ model: ctx.model, created_at: new Date().toISOString(), ...data })}\n`;
+    return {
+      begin: () => [],
+      text: (t) => [line({ message: { role: "assistant", content: t }, done: false })],
+      finish(reply) {
+        const frames: string[] = [];
+        if (reply.kind === "tools") frames.push(line({ message: ollamaMessage(reply), done: false }));
+        frames.push(
+          line({
+            message: { role: "assistant", content: "" },
+            done_reason: "stop",
+            done: true,
+            ...ollamaStats(reply.usage),
+          }),
+        );
+        return frames;
+      },
+    };
+  },
+});
+
+const ollamaErrorMessages: Record<number, string> = {
+  400: "invalid request",
+  404: "not found",
+  500: "an error was encountered while running the model",
+  503: "server busy, please try again.  maximum pending requests exceeded",
+};
+
+/** "llama3.2" and "llama3.2:latest" name the same model. */
+function ollamaModelName(name: string): string {
+  return name.includes(":") ? name : `${name}:latest`;
+}
+
+function ollamaMessage(reply: Reply) {
+  if (reply.kind === "text") return { role: "assistant", content: reply.text };
+  return {
+    role: "assistant",
+    content: "",
+    tool_calls: reply.calls.map((c, index) => ({
+      id: c.id,
+      function: { index, name: c.name, arguments: c.args },
+    })),
+  };
+}
+
+/** Token counts plus the timings (nanoseconds) a real server reports. */
+function ollamaStats(usage: FakeUsage) {
+  return {
+    total_duration: 1_250_000_000,
+    load_duration: 15_000_000,
+    prompt_eval_count: usage.input,
+    prompt_eval_duration: 120_000_000,
+    eval_count: usage.output,
+    eval_duration: 1_100_000_000,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Shared helpers
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
@@ -689,8 +1147,13 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(JSON.stringify(body));
 }
 
-function startSse(res: ServerResponse) {
-  res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" });
+function startStream(res: ServerResponse, contentType: string) {
+  res.writeHead(200, { "content-type": contentType, "cache-control": "no-cache" });
+}
+
+/** A request the real API refuses: `validate`'s answer. */
+function invalid(message: string, status = 400): { status: number; message: string } {
+  return { status, message };
 }
 
 /** One SSE frame; Anthropic names its events, OpenAI sends bare data lines. */

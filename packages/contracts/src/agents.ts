@@ -113,8 +113,38 @@ export const ZAgentParams = z.strictObject({ workspaceId: ZId("ws"), agentId: ZI
 
 // ── Custom HTTP actions ───────────────────────────────────────────────────────────────────────
 
+// A light structural check of the parameters' JSON Schema: providers refuse malformed tool
+// schemas, and an agent whose every turn fails on its action is worse than a 400 on save.
+const ZJsonSchemaProperty: z.ZodType<Record<string, unknown>> = z.lazy(() =>
+  z.looseObject({
+    type: z
+      .union([
+        z.enum(["string", "number", "integer", "boolean", "object", "array", "null"]),
+        z.array(z.enum(["string", "number", "integer", "boolean", "object", "array", "null"])),
+      ])
+      .optional(),
+    description: z.string().optional(),
+    enum: z.array(z.unknown()).optional(),
+    properties: z.record(z.string(), ZJsonSchemaProperty).optional(),
+    items: ZJsonSchemaProperty.optional(),
+    required: z.array(z.string()).optional(),
+  }),
+);
 const ZJsonSchemaObject = z
-  .looseObject({ type: z.literal("object"), properties: z.record(z.string(), z.unknown()).optional() })
+  .looseObject({
+    type: z.literal("object"),
+    properties: z
+      .record(
+        z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "parameter names: letters, digits, _"),
+        ZJsonSchemaProperty,
+      )
+      .optional(),
+    required: z.array(z.string()).optional(),
+  })
+  .refine(
+    (s) => (s.required ?? []).every((name) => name in (s.properties ?? {})),
+    "every name in required must be one of the properties",
+  )
   .meta({ description: "JSON Schema (type: object) of the parameters the model must supply" });
 
 const actionFields = {
@@ -130,7 +160,13 @@ const actionFields = {
   method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"]),
   url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(2000),
   headers: z
-    .record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/, "invalid header name"), z.string().max(4000))
+    .record(
+      z.string().regex(/^[A-Za-z0-9-]{1,64}$/, "invalid header name"),
+      z
+        .string()
+        .max(4000)
+        .regex(/^[\t\x20-\x7e]*$/, "header values must be printable ASCII (no line breaks)"),
+    )
     .meta({ description: "Sent with every call (e.g. Authorization). Stored encrypted; never returned." }),
   timeoutMs: z.number().int().min(500).max(30_000),
   enabled: z.boolean(),

@@ -32,7 +32,13 @@ export const ZProviderParams = z.strictObject({
 });
 
 export const ZSaveProviderRequest = z.strictObject({
-  apiKey: z.string().trim().min(1).max(500).optional(),
+  apiKey: z
+    .string()
+    .trim()
+    .min(1)
+    .max(500)
+    .regex(/^[\x21-\x7e]+$/, "an API key is printable ASCII without spaces")
+    .optional(),
   baseUrl: z
     .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
     .max(500)

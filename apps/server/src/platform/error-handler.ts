@@ -65,6 +65,17 @@ export function registerErrorHandler(app: FastifyInstance): void {
       request.log.error({ err, issues: err.cause.issues }, "response did not match its schema");
       return send(reply, request, "INTERNAL", "Something went wrong on our side");
     }
+    // Text PostgreSQL cannot store (a NUL character, invalid UTF-8) anywhere in the input: the
+    // client's fault, refused as such wherever a schema did not already catch it.
+    const pgCode = (err as { code?: string; cause?: { code?: string } }).cause?.code ?? err.code;
+    if (pgCode === "22021" || pgCode === "22P05") {
+      return send(
+        reply,
+        request,
+        "BAD_REQUEST",
+        "The request contains text that cannot be stored (e.g. a NUL character)",
+      );
+    }
     if (err.statusCode === 429) {
       return send(reply, request, "RATE_LIMITED", err.message || "Too many requests, slow down");
     }

@@ -26,6 +26,7 @@ export const ErrorStatus = {
   WEAK_PASSWORD: 422,
   RATE_LIMITED: 429,
   INTERNAL: 500,
+  MODEL_UNAVAILABLE: 502,
   NOT_READY: 503,
 } as const;
 

@@ -184,6 +184,8 @@ function unwrapRefusal(err: unknown): unknown {
 type UndiciInit = NonNullable<Parameters<typeof undiciFetch>[1]>;
 
 /** A fetch (same signature as global fetch) whose every connection — including redirects and DNS re-resolution — is checked at connect time, by an undici Agent with a custom `connect.lookup` that validates each resolved address (so DNS rebinding cannot slip through). Literal-IP hosts are checked before connecting too. A refused target rejects with the AppError above (not a generic TypeError: unwrap undici's `cause`). */
+const CROSS_ORIGIN_SAFE_HEADERS = new Set(["accept", "accept-language", "content-type", "user-agent"]);
+
 export function createOutboundFetch(
   policy: OutboundPolicy,
   opts: { maxRedirects?: number } = {},
@@ -226,7 +228,11 @@ export function createOutboundFetch(
         throw refused("too_many_redirects", `Too many redirects (more than ${maxRedirects})`);
       const next = parseUrl(location, url);
       if (next.origin !== url.origin) {
-        for (const name of ["authorization", "cookie", "proxy-authorization"]) headers.delete(name);
+        // Any header may carry a secret (x-api-key, x-goog-api-key, an action's own): a hop to
+        // another origin keeps only the harmless ones.
+        for (const name of [...headers.keys()]) {
+          if (!CROSS_ORIGIN_SAFE_HEADERS.has(name)) headers.delete(name);
+        }
       }
       if ((res.status === 303 && method !== "HEAD") || (res.status <= 302 && method === "POST")) {
         method = "GET";

@@ -1,10 +1,10 @@
 import type { TCreateActionRequest, TUpdateActionRequest } from "@minichat/contracts";
 import type { KeyRing } from "../../platform/crypto.ts";
 import type { Db } from "../../platform/db/client.ts";
-import { notFound } from "../../platform/errors.ts";
+import { AppError, notFound } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
 import { assertOutboundUrl, type OutboundPolicy } from "../../platform/outbound.ts";
-import { type ActionRow, findAgent, insertAction, updateActionRow } from "./agents.repo.ts";
+import { type ActionRow, findAction, findAgent, insertAction, updateActionRow } from "./agents.repo.ts";
 
 type Deps = { db: Db; keyRing: KeyRing; outboundPolicy: OutboundPolicy };
 
@@ -49,7 +49,19 @@ export async function updateAction(
   input: { workspaceId: string; agentId: string; actionId: string; body: TUpdateActionRequest },
 ): Promise<ActionRow> {
   const { headers, ...rest } = input.body;
-  if (rest.url) await assertOutboundUrl(rest.url, deps.outboundPolicy);
+  if (rest.url) {
+    await assertOutboundUrl(rest.url, deps.outboundPolicy);
+    // Stored headers (tokens) go only to the server they were entered for.
+    const current = await findAction(deps.db, input.workspaceId, input.agentId, input.actionId);
+    if (!current) throw notFound("Action");
+    if (current.headersSealed && !headers && new URL(rest.url).origin !== new URL(current.url).origin) {
+      throw new AppError(
+        "VALIDATION_FAILED",
+        "Send the headers again when pointing the action at another server (they are not carried over)",
+        { field: "headers" },
+      );
+    }
+  }
   const row = await updateActionRow(deps.db, input.workspaceId, input.agentId, input.actionId, {
     ...rest,
     ...(headers ? sealHeaders(deps.keyRing, input.actionId, headers) : {}),

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { MessageToolCall } from "../../db/schema/index.ts";
 import type { KeyRing } from "../../platform/crypto.ts";
 import type { Db } from "../../platform/db/client.ts";
+import { AppError } from "../../platform/errors.ts";
 import type { EventBus } from "../../platform/events.ts";
 import { newId } from "../../platform/ids.ts";
 import { readBodyLimited } from "../../platform/outbound.ts";
@@ -143,11 +144,19 @@ export async function callAction(
     }
     return { status: res.status, ok: res.ok, body: parsed, ...(truncated ? { truncated: true } : {}) };
   } catch (err) {
+    // Only our own words reach the model and the stored message: a raw network error can quote
+    // the request's headers, which hold the business's secrets.
     const reason =
       (err as Error).name === "TimeoutError"
         ? `timed out after ${action.timeoutMs} ms`
-        : (err as Error).message;
-    deps.logger.warn({ action: action.name, agentId: action.agentId, reason }, "agent action failed");
+        : err instanceof AppError
+          ? err.message
+          : "the request could not be completed";
+    const cause = (err as { cause?: { code?: string } }).cause?.code;
+    deps.logger.warn(
+      { action: action.name, agentId: action.agentId, reason, error: (err as Error).name, cause },
+      "agent action failed",
+    );
     return { ok: false, error: `The ${action.name} action failed: ${reason}` };
   }
 }

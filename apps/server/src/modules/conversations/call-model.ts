@@ -19,7 +19,6 @@ import {
   TaskCancelledError,
   TimeoutStrategy,
   timeout,
-  wrap,
 } from "cockatiel";
 import type { Config } from "../../platform/config.ts";
 import { AppError } from "../../platform/errors.ts";
@@ -55,24 +54,44 @@ export class AllModelsFailedError extends Error {
   }
 }
 
-/** Errors worth another try: rate limits, server errors, timeouts, dropped connections. */
-export function isRetryable(err: unknown): boolean {
-  if (err instanceof AppError || isBrokenCircuitError(err)) return false;
-  if (APICallError.isInstance(err)) return err.isRetryable;
-  if (err instanceof TaskCancelledError) return true;
-  const name = (err as Error)?.name;
-  return name === "TypeError" || name === "TimeoutError" || name === "AI_RetryError";
+function lacksToolSupport(err: unknown): boolean {
+  return (
+    APICallError.isInstance(err) &&
+    err.statusCode === 400 &&
+    /does not support tools/i.test(err.responseBody ?? err.message)
+  );
 }
 
+/** The client went away: not the provider's fault, so neither retried nor held against it. */
+export class ClientGoneError extends Error {}
+
+/** Errors of the network's or the provider's moment: rate limits, 5xx, timeouts, resets. */
+export function isTransient(err: unknown): boolean {
+  if (err instanceof AppError || err instanceof ClientGoneError || isBrokenCircuitError(err)) return false;
+  if (APICallError.isInstance(err)) return err.isRetryable;
+  if (err instanceof TaskCancelledError) return true;
+  const e = err as Error & { cause?: { code?: string } };
+  // undici reports a refused/reset connection as TypeError("fetch failed") with a cause code;
+  // other TypeErrors (an invalid header, say) are deterministic and fail again the same way.
+  if (e?.name === "TypeError") return e.message === "fetch failed";
+  return e?.name === "TimeoutError";
+}
+
+/**
+ * What a failure is called in logs and on the stored message. Only our own codes and HTTP
+ * statuses: raw error texts can quote request headers (keys) or prompts.
+ */
 export function describeFailure(err: unknown): { code: string; message: string } {
-  if (isBrokenCircuitError(err))
+  if (isBrokenCircuitError(err)) {
     return { code: "CIRCUIT_OPEN", message: "provider paused after repeated failures" };
+  }
   if (err instanceof TaskCancelledError) return { code: "TIMEOUT", message: "no answer in time" };
   if (err instanceof AppError) return { code: err.code, message: err.message };
   if (APICallError.isInstance(err)) {
     return { code: `HTTP_${err.statusCode ?? "ERROR"}`, message: `provider answered HTTP ${err.statusCode}` };
   }
-  return { code: "PROVIDER_ERROR", message: (err as Error)?.message?.slice(0, 300) ?? "unknown error" };
+  if (isTransient(err)) return { code: "NETWORK", message: "provider could not be reached" };
+  return { code: "PROVIDER_ERROR", message: "the request to the provider failed" };
 }
 
 export function createModelCaller(deps: {
@@ -82,29 +101,29 @@ export function createModelCaller(deps: {
 }) {
   const { llm } = deps.config;
   const breakers = new Map<string, IPolicy>();
+  const retryPolicy = retry(handleWhen(isTransient), {
+    maxAttempts: llm.maxRetries,
+    backoff: new ExponentialBackoff({ initialDelay: deps.retryInitialDelayMs ?? 250, maxDelay: 5_000 }),
+  });
+  // Aggressive: the attempt fails at the deadline even if the provider never answers;
+  // abortOnReturn false: the stream keeps flowing after the first token arrived.
+  const timeoutPolicy = timeout(llm.timeoutMs, {
+    strategy: TimeoutStrategy.Aggressive,
+    abortOnReturn: false,
+  });
 
-  function policyFor(breakerKey: string): IPolicy {
-    let breaker = breakers.get(breakerKey);
+  /** Only transient failures count: a wrong model name or a bad request is not an outage. */
+  function breakerFor(key: string): IPolicy {
+    let breaker = breakers.get(key);
     if (!breaker) {
-      breaker = circuitBreaker(
-        handleWhen((e) => !(e instanceof AppError)),
-        {
-          halfOpenAfter: llm.breakerCooldownMs,
-          breaker: new ConsecutiveBreaker(llm.breakerThreshold),
-        },
-      );
-      breakers.set(breakerKey, breaker);
+      if (breakers.size > 10_000) breakers.clear(); // keys of replaced credentials pile up
+      breaker = circuitBreaker(handleWhen(isTransient), {
+        halfOpenAfter: llm.breakerCooldownMs,
+        breaker: new ConsecutiveBreaker(llm.breakerThreshold),
+      });
+      breakers.set(key, breaker);
     }
-    return wrap(
-      retry(handleWhen(isRetryable), {
-        maxAttempts: llm.maxRetries,
-        backoff: new ExponentialBackoff({ initialDelay: deps.retryInitialDelayMs ?? 250, maxDelay: 5_000 }),
-      }),
-      breaker,
-      // Aggressive: the attempt fails at the deadline even if the provider never answers;
-      // abortOnReturn false: the stream keeps flowing after the first token arrived.
-      timeout(llm.timeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false }),
-    );
+    return breaker;
   }
 
   async function openOnce(
@@ -124,6 +143,15 @@ export function createModelCaller(deps: {
       maxRetries: 0, // cockatiel retries; two retry layers would multiply attempts
       abortSignal: AbortSignal.any([attemptSignal, clientSignal]),
       timeout: { chunkMs: llm.idleTimeoutMs },
+      // Ollama reads sampling settings only from `options`, not the top-level fields the
+      // provider package sends.
+      ...(resolved.provider === "ollama"
+        ? {
+            providerOptions: {
+              ollama: { options: { temperature: req.temperature, num_predict: req.maxOutputTokens } },
+            },
+          }
+        : {}),
       // Errors arrive as stream parts and are handled there; the SDK's default handler would
       // print them (with the whole prompt) to stderr, past the app's logger.
       onError: () => {},
@@ -134,9 +162,15 @@ export function createModelCaller(deps: {
       const next = await it.next();
       if (next.done) return { resolved, head, rest: it };
       const part = next.value;
-      if (part.type === "error") throw part.error;
+      if (part.type === "error") {
+        // Some self-hosted models cannot call tools at all; such a model still answers, without them.
+        if (lacksToolSupport(part.error) && Object.keys(req.tools).length > 0) {
+          return openOnce(resolved, { ...req, tools: {} }, attemptSignal, clientSignal);
+        }
+        throw part.error;
+      }
       if (part.type === "abort") {
-        if (clientSignal.aborted) throw clientSignal.reason ?? new Error("aborted");
+        if (clientSignal.aborted) throw new ClientGoneError("the client left");
         throw new TaskCancelledError("Operation timed out");
       }
       head.push(part);
@@ -162,8 +196,21 @@ export function createModelCaller(deps: {
       for (const c of candidates) {
         try {
           const resolved = await deps.models.resolve(workspaceId, c.provider, c.model, credentials);
-          const opened = await policyFor(resolved.breakerKey).execute(
-            ({ signal }) => openOnce(resolved, req, signal, clientSignal),
+          const breaker = breakerFor(resolved.breakerKey);
+          const opened = await retryPolicy.execute(
+            () =>
+              breaker.execute(async () => {
+                try {
+                  return await timeoutPolicy.execute(
+                    ({ signal }) => openOnce(resolved, req, signal, clientSignal),
+                    clientSignal,
+                  );
+                } catch (err) {
+                  // A timeout caused by the client leaving is not the provider's failure.
+                  if (clientSignal.aborted) throw new ClientGoneError("the client left");
+                  throw err;
+                }
+              }),
             clientSignal,
           );
           return { opened, failures };

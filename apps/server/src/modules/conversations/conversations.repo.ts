@@ -1,5 +1,5 @@
 import { and, asc, eq, gte, lte, sql } from "drizzle-orm";
-import { agents, contacts, conversations, leads, messages, usageDaily } from "../../db/schema/index.ts";
+import { agents, conversations, leads, messages, usageDaily } from "../../db/schema/index.ts";
 import type { Db } from "../../platform/db/client.ts";
 
 export type ConversationRow = typeof conversations.$inferSelect;
@@ -67,7 +67,10 @@ export function findMessagesPage(
     .limit(limit);
 }
 
-/** Upserts a contact by email (case-insensitive) so a returning visitor's details join one record. */
+/**
+ * One contact per email per workspace: a returning visitor's details join the same record. A
+ * single statement, so two turns capturing the same email at once cannot both insert.
+ */
 export async function upsertContact(
   db: Db,
   input: {
@@ -78,39 +81,15 @@ export async function upsertContact(
     phone?: string | undefined;
   },
 ): Promise<{ id: string }> {
-  if (input.email) {
-    const [existing] = await db
-      .select({ id: contacts.id })
-      .from(contacts)
-      .where(
-        and(
-          eq(contacts.workspaceId, input.workspaceId),
-          sql`lower(${contacts.email}) = lower(${input.email})`,
-        ),
-      );
-    if (existing) {
-      await db
-        .update(contacts)
-        .set({
-          ...(input.name ? { name: input.name } : {}),
-          ...(input.phone ? { phone: input.phone } : {}),
-          updatedAt: new Date(),
-        })
-        .where(and(eq(contacts.workspaceId, input.workspaceId), eq(contacts.id, existing.id)));
-      return existing;
-    }
-  }
-  const [row] = await db
-    .insert(contacts)
-    .values({
-      id: input.id,
-      workspaceId: input.workspaceId,
-      name: input.name ?? null,
-      email: input.email ?? null,
-      phone: input.phone ?? null,
-    })
-    .returning({ id: contacts.id });
-  return row!;
+  const res = (await db.execute(sql`
+    insert into contacts (id, workspace_id, name, email, phone)
+    values (${input.id}, ${input.workspaceId}, ${input.name ?? null}, ${input.email ?? null}, ${input.phone ?? null})
+    on conflict (workspace_id, lower(email)) where email is not null
+    do update set name = coalesce(excluded.name, contacts.name),
+      phone = coalesce(excluded.phone, contacts.phone),
+      updated_at = now()
+    returning id`)) as unknown as { rows: { id: string }[] };
+  return res.rows[0]!;
 }
 
 export async function insertLead(db: Db, row: typeof leads.$inferInsert): Promise<{ id: string }> {

@@ -34,6 +34,9 @@ const ZChatCompletionRequest = z.looseObject({
 
 const CONVERSATION_HEADER = "x-minichat-conversation-id";
 
+/** Tool calls ran inside the turn, so for the client the answer simply stopped. */
+const openAiFinishReason = (reason: string | null) => (reason === "length" ? "length" : "stop");
+
 function textOf(content: z.infer<typeof ZContent> | undefined): string {
   if (typeof content === "string") return content;
   if (!content) return "";
@@ -115,7 +118,7 @@ export function registerOpenAiRoutes(app: FastifyInstance, ctx: AppContext): voi
         conversationId = conversation.id;
         // The client keeps the history; store it so the agent (and the inbox) see the same.
         for (const m of body.messages.slice(0, -1)) {
-          const text = textOf(m.content).slice(0, ctx.config.maxMessageChars);
+          const text = textOf(m.content).replaceAll("\u0000", "").slice(0, ctx.config.maxMessageChars);
           if (!text || (m.role !== "user" && m.role !== "assistant")) continue;
           await insertMessage(ctx.db, {
             id: newId("msg"),
@@ -138,6 +141,13 @@ export function registerOpenAiRoutes(app: FastifyInstance, ctx: AppContext): voi
           if (!reply.raw.writableFinished) abort.abort();
         });
         const result = await runTurn(ctx.engine, { ...turn, callerInstructions, signal: abort.signal });
+        // The polite "try again" text is for people in a chat; a program gets an error it can
+        // handle (the failed turn is still stored on the conversation).
+        if (result.message?.status === "failed") {
+          throw new AppError("MODEL_UNAVAILABLE", "The agent's model could not answer; try again shortly", {
+            conversationId: conversation.id,
+          });
+        }
         const usage = result.usage;
         return {
           id: `chatcmpl-${result.message?.id ?? result.visitorMessageId}`,
@@ -150,7 +160,7 @@ export function registerOpenAiRoutes(app: FastifyInstance, ctx: AppContext): voi
               index: 0,
               message: { role: "assistant", content: result.message?.content ?? "", refusal: null },
               logprobs: null,
-              finish_reason: result.message?.status === "partial" ? "length" : "stop",
+              finish_reason: openAiFinishReason(result.finishReason),
             },
           ],
           usage: {
@@ -182,7 +192,7 @@ export function registerOpenAiRoutes(app: FastifyInstance, ctx: AppContext): voi
             if (e.type === "token") chunk({ content: e.text }, null);
           },
         });
-        chunk({}, result.message?.status === "partial" ? "length" : "stop");
+        chunk({}, openAiFinishReason(result.finishReason));
         if (body.stream_options?.include_usage) {
           const u = result.usage;
           sse.send(null, {

@@ -12,7 +12,7 @@ import type { PriceBook } from "../providers/prices.ts";
 import { buildTools, captureLead, requestHandoff, type ToolDeps, ZLeadInput } from "./agent-tools.ts";
 import { buildHistory, buildSystemPrompt, estimateTokens } from "./build-prompt.ts";
 import { chunkForStreaming, respondBuiltin } from "./builtin-responder.ts";
-import { AllModelsFailedError, type ModelCaller } from "./call-model.ts";
+import { AllModelsFailedError, describeFailure, type ModelCaller } from "./call-model.ts";
 import { type ConversationRow, touchConversation } from "./conversations.repo.ts";
 import type { Retriever } from "./retrieval.ts";
 import { detectLanguage, type Lang } from "./text-match.ts";
@@ -44,6 +44,8 @@ export type TurnResult = {
   } | null;
   usage: TurnUsage | null;
   error: { code: string; message: string } | null;
+  /** Why the answer ended (stop | length | tool-calls | error | abort); null when the AI was silent. */
+  finishReason: string | null;
   visitorMessageId: string;
   /** What retrieval found for the visitor's message (shown in the test chat). */
   retrieved: Array<{ sourceId: string; passageId: string; title: string; text: string; score: number }>;
@@ -95,6 +97,9 @@ const FAILURE_TEXT: Record<Lang, string> = {
 export function validateMessage(content: string, maxChars: number): string {
   const text = content.trim();
   if (!text) throw new AppError("VALIDATION_FAILED", "The message is empty", { field: "content" });
+  if (text.includes("\u0000")) {
+    throw new AppError("VALIDATION_FAILED", "The message contains a NUL character", { field: "content" });
+  }
   if (text.length > maxChars) {
     throw new AppError("MESSAGE_TOO_LONG", `The message is longer than ${maxChars} characters`, {
       field: "content",
@@ -151,6 +156,7 @@ export async function runTurn(deps: EngineDeps, input: TurnInput): Promise<TurnR
       message: null,
       usage: null,
       error: null,
+      finishReason: null,
       visitorMessageId: visitorId,
       retrieved: [],
     };
@@ -160,10 +166,32 @@ export async function runTurn(deps: EngineDeps, input: TurnInput): Promise<TurnR
   const toolCalls: MessageToolCall[] = [];
   let status = conversation.status === "resolved" ? "ai" : conversation.status;
 
-  const answer =
-    agent.provider === "builtin"
-      ? await answerBuiltin(deps, input, content, passages, history, toolCalls, emit)
-      : await answerWithModel(deps, input, content, passages, history, toolCalls, emit);
+  let answer: Omit<AnswerDraft, "latencyMs">;
+  try {
+    answer =
+      agent.provider === "builtin"
+        ? await answerBuiltin(deps, input, content, passages, history, toolCalls, emit)
+        : await answerWithModel(deps, input, content, passages, history, toolCalls, emit);
+  } catch (err) {
+    // A bug or a failing tool side effect must not leave the visitor's message unanswered.
+    deps.logger.error({ err, agentId: agent.id, workspaceId }, "turn failed unexpectedly");
+    const text =
+      FAILURE_TEXT[
+        agent.language === "th" || agent.language === "ru" ? agent.language : detectLanguage(content)
+      ];
+    for (const piece of chunkForStreaming(text)) emit({ type: "token", text: piece });
+    answer = {
+      content: text,
+      citations: [],
+      provider: agent.provider,
+      model: agent.model,
+      inputTokens: 0,
+      outputTokens: 0,
+      status: "failed",
+      error: { code: "INTERNAL", message: "The answer could not be produced" },
+      finishReason: "error",
+    };
+  }
   if (toolCalls.some((t) => t.name === "handoff_to_human")) status = "waiting_human";
 
   const latencyMs = Math.round(performance.now() - started);
@@ -217,6 +245,7 @@ export async function runTurn(deps: EngineDeps, input: TurnInput): Promise<TurnR
       latencyMs,
     },
     error: answer.error,
+    finishReason: answer.finishReason,
     visitorMessageId: visitorId,
     retrieved: passages.map((p) => ({
       sourceId: p.passage.sourceId,
@@ -237,6 +266,8 @@ type AnswerDraft = {
   outputTokens: number;
   status: "complete" | "partial" | "failed";
   error: { code: string; message: string } | null;
+  /** Why the model stopped: stop | length | tool-calls | error | abort … (OpenAI clients see it). */
+  finishReason: string;
   latencyMs: number;
 };
 
@@ -297,6 +328,7 @@ async function answerBuiltin(
     outputTokens: 0,
     status: "complete",
     error: null,
+    finishReason: "stop",
   };
 }
 
@@ -358,6 +390,7 @@ async function answerWithModel(
         outputTokens: 0,
         status: "partial",
         error: { code: "CLIENT_ABORTED", message: "The client left before the answer started" },
+        finishReason: "abort",
       };
     }
     const failures = err instanceof AllModelsFailedError ? err.failures : [];
@@ -389,6 +422,7 @@ async function answerWithModel(
         message:
           failures.map((f) => `${f.provider}/${f.model}: ${f.message}`).join("; ") || "no model answered",
       },
+      finishReason: "error",
     };
   }
 
@@ -396,6 +430,7 @@ async function answerWithModel(
   let inputTokens: number | undefined;
   let outputTokens: number | undefined;
   let status: "complete" | "partial" = "complete";
+  let finishReason: string | undefined;
   let error: { code: string; message: string } | null = null;
   const handle = (part: TextStreamPart<ToolSet>) => {
     switch (part.type) {
@@ -420,13 +455,11 @@ async function answerWithModel(
       case "finish":
         inputTokens = part.totalUsage.inputTokens;
         outputTokens = part.totalUsage.outputTokens;
+        finishReason = part.finishReason;
         break;
       case "error":
         status = "partial";
-        error = {
-          code: "STREAM_FAILED",
-          message: String((part.error as Error)?.message ?? part.error).slice(0, 300),
-        };
+        error = { code: "STREAM_FAILED", message: describeFailure(part.error).message };
         break;
       case "abort":
         status = "partial";
@@ -448,12 +481,29 @@ async function answerWithModel(
     status = "partial";
     error = {
       code: input.signal.aborted ? "CLIENT_ABORTED" : "STREAM_FAILED",
-      message: (err as Error).message.slice(0, 300),
+      message: describeFailure(err).message,
     };
   }
   if (error) {
     deps.logger.warn({ agentId: agent.id, workspaceId, error }, "answer ended early");
     await opened.rest.return?.();
+  }
+  // Failed after a tool call but before any words (the next step's call failed): the visitor
+  // still gets the polite message rather than an empty answer.
+  if (error && !text && !input.signal.aborted) {
+    text = FAILURE_TEXT[lang];
+    for (const piece of chunkForStreaming(text)) emit({ type: "token", text: piece });
+    return {
+      content: text,
+      citations: [],
+      provider: opened.resolved.provider,
+      model: opened.resolved.modelId,
+      inputTokens: inputTokens ?? estimateInput(),
+      outputTokens: 0,
+      status: "failed",
+      error: { code: "MODEL_UNAVAILABLE", message: (error as { message: string }).message },
+      finishReason: "error",
+    };
   }
 
   const citations: MessageCitation[] = [];
@@ -483,5 +533,10 @@ async function answerWithModel(
     outputTokens: outputTokens ?? estimateTokens(text),
     status,
     error,
+    finishReason: error
+      ? (error as { code: string }).code === "CLIENT_ABORTED"
+        ? "abort"
+        : "error"
+      : (finishReason ?? "stop"),
   };
 }

@@ -37,7 +37,10 @@ export async function checkCredential(
     throw new AppError("PROVIDER_CHECK_FAILED", `The ${provider} server at ${base} ${reason}`, { provider });
   }
   const { text } = await readBodyLimited(res, 1_000_000);
-  if (res.status === 401 || res.status === 403) {
+  // Gemini answers a wrong key with 400 API_KEY_INVALID rather than 401.
+  const googleBadKey =
+    provider === "google" && res.status === 400 && /API_KEY_INVALID|API key not valid/i.test(text);
+  if (res.status === 401 || res.status === 403 || googleBadKey) {
     throw new AppError("PROVIDER_CHECK_FAILED", `${provider} rejected the API key (HTTP ${res.status})`, {
       provider,
       status: res.status,

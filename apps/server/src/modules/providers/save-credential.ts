@@ -10,6 +10,14 @@ import { checkCredential } from "./check-credential.ts";
 import { type CredentialRow, findCredential, upsertCredential } from "./credentials.repo.ts";
 import { credentialContext, maskKey } from "./model-resolver.ts";
 
+const originOf = (url: string) => {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+};
+
 /** Validates, tests (one cheap call) and stores a workspace's provider credentials, key sealed. */
 export async function saveCredential(
   deps: { db: Db; keyRing: KeyRing; outboundFetch: typeof fetch; outboundPolicy: OutboundPolicy },
@@ -24,6 +32,21 @@ export async function saveCredential(
       ? deps.keyRing.open(existing.apiKeySealed, credentialContext(input.workspaceId, input.provider))
       : undefined);
   const baseUrl = input.body.baseUrl ?? existing?.baseUrl ?? undefined;
+  // The stored key goes only where it was entered for: a new server must be given its key.
+  if (
+    !input.body.apiKey &&
+    existing?.apiKeySealed &&
+    input.body.baseUrl &&
+    originOf(input.body.baseUrl) !== originOf(existing.baseUrl ?? info.defaultBaseUrl ?? "")
+  ) {
+    throw new AppError(
+      "VALIDATION_FAILED",
+      "Send the apiKey again when moving the provider to another server",
+      {
+        field: "apiKey",
+      },
+    );
+  }
   if (info.needsApiKey && !apiKey) {
     throw new AppError("VALIDATION_FAILED", `${info.label} needs an apiKey`, { field: "apiKey" });
   }
