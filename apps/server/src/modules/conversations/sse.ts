@@ -1,6 +1,8 @@
 import { PassThrough } from "node:stream";
 import type { FastifyReply, FastifyRequest } from "fastify";
 
+const SSE_PING_MS = 15_000;
+
 export type SseStream = {
   send(event: string | null, data: unknown): void;
   end(): void;
@@ -30,6 +32,13 @@ export function openSse(req: FastifyRequest, reply: FastifyReply): SseStream {
     .status(200);
   void reply.send(stream);
   req.log.debug("sse stream opened");
+  // A comment line now and then keeps proxies from cutting a stream that waits on a slow model
+  // (retries and a fallback can take a while before the first token).
+  const ping = setInterval(() => {
+    if (!stream.writableEnded) stream.write(": ping\n\n");
+  }, SSE_PING_MS);
+  ping.unref();
+  stream.on("close", () => clearInterval(ping));
   return {
     send(event, data) {
       if (stream.writableEnded) return;
@@ -38,6 +47,7 @@ export function openSse(req: FastifyRequest, reply: FastifyReply): SseStream {
       );
     },
     end() {
+      clearInterval(ping);
       if (!stream.writableEnded) stream.end();
     },
     signal: abort.signal,
