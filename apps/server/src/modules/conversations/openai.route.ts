@@ -189,9 +189,20 @@ export function registerOpenAiRoutes(app: FastifyInstance, ctx: AppContext): voi
           callerInstructions,
           signal: sse.signal,
           onEvent: (e) => {
-            if (e.type === "token") chunk({ content: e.text }, null);
+            if (e.type === "token" && !e.notice) chunk({ content: e.text }, null);
           },
         });
+        if (result.message?.status === "failed") {
+          // As in the non-streamed answer: an error the program can handle, not a polite text.
+          sse.send(null, {
+            error: {
+              message: "The agent's model could not answer; try again shortly",
+              type: "server_error",
+              code: "MODEL_UNAVAILABLE",
+            },
+          });
+          return reply;
+        }
         chunk({}, openAiFinishReason(result.finishReason));
         if (body.stream_options?.include_usage) {
           const u = result.usage;

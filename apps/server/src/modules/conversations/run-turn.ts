@@ -19,7 +19,8 @@ import { detectLanguage, type Lang } from "./text-match.ts";
 import { beginTurn, type HistoryMessage, storeAnswer } from "./turn.repo.ts";
 
 export type TurnEvent =
-  | { type: "token"; text: string }
+  /** `notice`: the polite failure message, not the model's words (programs may skip it). */
+  | { type: "token"; text: string; notice?: true }
   | { type: "citation"; citation: MessageCitation }
   | { type: "tool"; name: string; status: "called" | "done" | "failed" };
 
@@ -179,7 +180,7 @@ export async function runTurn(deps: EngineDeps, input: TurnInput): Promise<TurnR
       FAILURE_TEXT[
         agent.language === "th" || agent.language === "ru" ? agent.language : detectLanguage(content)
       ];
-    for (const piece of chunkForStreaming(text)) emit({ type: "token", text: piece });
+    for (const piece of chunkForStreaming(text)) emit({ type: "token", text: piece, notice: true });
     answer = {
       content: text,
       citations: [],
@@ -407,7 +408,7 @@ async function answerWithModel(
       "no model could answer",
     );
     const text = FAILURE_TEXT[lang];
-    for (const piece of chunkForStreaming(text)) emit({ type: "token", text: piece });
+    for (const piece of chunkForStreaming(text)) emit({ type: "token", text: piece, notice: true });
     const last = failures.at(-1);
     return {
       content: text,
@@ -492,7 +493,7 @@ async function answerWithModel(
   // still gets the polite message rather than an empty answer.
   if (error && !text && !input.signal.aborted) {
     text = FAILURE_TEXT[lang];
-    for (const piece of chunkForStreaming(text)) emit({ type: "token", text: piece });
+    for (const piece of chunkForStreaming(text)) emit({ type: "token", text: piece, notice: true });
     return {
       content: text,
       citations: [],
