@@ -25,10 +25,11 @@ import { createModelCaller } from "./modules/conversations/call-model.ts";
 import { registerChatRoutes } from "./modules/conversations/chat.route.ts";
 import { registerConversationRoutes } from "./modules/conversations/conversations.route.ts";
 import { registerOpenAiRoutes } from "./modules/conversations/openai.route.ts";
-import { createQuickAnswerRetriever, type Retriever } from "./modules/conversations/retrieval.ts";
+import { createKnowledgeRetriever, type Retriever } from "./modules/conversations/retrieval.ts";
 import { registerUsageRoutes } from "./modules/conversations/usage.route.ts";
 import { createMailer, type Mailer } from "./modules/email/index.ts";
 import { registerHealthRoutes } from "./modules/health/health.route.ts";
+import { registerKnowledgeRoutes } from "./modules/knowledge/knowledge.route.ts";
 import { registerPageRoutes } from "./modules/pages/pages.route.ts";
 import { createModelResolver } from "./modules/providers/model-resolver.ts";
 import { createPriceBook } from "./modules/providers/prices.ts";
@@ -60,7 +61,7 @@ export type AppDeps = {
   loggerInstance?: FastifyBaseLogger | undefined;
   /** Or logger options (tests pass false). */
   logger?: FastifyServerOptions["logger"];
-  /** Knowledge retrieval for conversation turns (default: the agent's quick answers). */
+  /** Knowledge retrieval for conversation turns (default: quick answers + the knowledge base). */
   retriever?: Retriever | undefined;
   events?: EventBus | undefined;
   /** Delay before the first retry of a failed model call (tests shorten it). */
@@ -147,7 +148,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       outboundFetch,
       prices,
       logger: app.log,
-      retriever: deps.retriever ?? createQuickAnswerRetriever(),
+      retriever: deps.retriever ?? createKnowledgeRetriever(database.db),
       caller: createModelCaller({ models, config, retryInitialDelayMs: deps.llmRetryDelayMs }),
     },
   };
@@ -246,6 +247,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerConversationRoutes(app, ctx);
   registerOpenAiRoutes(app, ctx);
   registerUsageRoutes(app, ctx);
+  registerKnowledgeRoutes(app, ctx);
   registerPageRoutes(app, ctx);
 
   await app.ready();

@@ -162,10 +162,11 @@ async function start(config: Config, opts: { http: boolean }): Promise<number> {
     );
   }
   const redis = config.redisUrl ? await openRedis(config.redisUrl) : undefined;
-  const { jobs, mailer } = await startWorkers(database, config, log);
+  const { jobs, mailer, events } = await startWorkers(database, config, log);
 
+  // One event bus for the process: what workers publish (source status) reaches the app too.
   const app = opts.http
-    ? await buildApp({ config, database, redis, jobs, mailer, loggerInstance: log })
+    ? await buildApp({ config, database, redis, jobs, mailer, events, loggerInstance: log })
     : undefined;
   log.info(
     {

@@ -1,6 +1,8 @@
 import { createMailer, type Mailer } from "./modules/email/index.ts";
+import { ingestionQueues } from "./modules/knowledge/ingest-source.ts";
 import type { Config } from "./platform/config.ts";
 import type { Database } from "./platform/db/client.ts";
+import { createEventBus, type EventBus } from "./platform/events.ts";
 import { createJobs, type Jobs } from "./platform/jobs.ts";
 import type { Logger } from "./platform/types.ts";
 
@@ -12,7 +14,7 @@ export async function startWorkers(
   database: Database,
   config: Config,
   logger: Logger,
-): Promise<{ jobs: Jobs; mailer: Mailer }> {
+): Promise<{ jobs: Jobs; mailer: Mailer; events: EventBus }> {
   const jobs = createJobs(database, { databaseUrl: config.databaseUrl, logger });
   await jobs.start();
   const mailer = createMailer({
@@ -22,6 +24,11 @@ export async function startWorkers(
     logger,
     jobs,
   });
-  await jobs.register([...mailer.queues] as never, { work: true });
-  return { jobs, mailer };
+  const events = createEventBus((err, event) =>
+    logger.error({ err, event: event.type }, "event listener failed"),
+  );
+  await jobs.register([...mailer.queues, ...ingestionQueues({ db: database.db, logger, events })] as never, {
+    work: true,
+  });
+  return { jobs, mailer, events };
 }

@@ -76,9 +76,10 @@ export async function createTestApp(
   const redisUrl = inject("redisUrl");
   const config = testConfig({ ...(redisUrl ? { REDIS_URL: redisUrl } : {}), ...opts.env }, database);
   const redis = config.redisUrl ? await openRedis(config.redisUrl) : undefined;
-  const { jobs, mailer } = opts.jobs
+  const { jobs, mailer, events } = opts.jobs
     ? await startWorkers(database, config, silentLogger)
     : {
+        events: undefined,
         jobs: undefined,
         mailer: createMailer({
           db: database.db,
@@ -95,6 +96,7 @@ export async function createTestApp(
     jobs,
     mailer,
     clock: opts.clock,
+    events,
     logger: false,
     llmRetryDelayMs: 5,
   });

@@ -21,6 +21,14 @@ export type DomainEvent =
       contactId: string;
     }
   | {
+      type: "knowledge.source_status";
+      workspaceId: string;
+      agentId: string;
+      sourceId: string;
+      status: string;
+      error: string | null;
+    }
+  | {
       type: "message.created";
       workspaceId: string;
       conversationId: string;

@@ -29,6 +29,8 @@ export type IdPrefix =
   | "msg"
   | "ctc"
   | "led"
+  | "src"
+  | "chk"
   | "id";
 
 export function newId(prefix: IdPrefix): string {

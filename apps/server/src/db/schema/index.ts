@@ -4,4 +4,5 @@ export * from "./audit.ts";
 export * from "./auth.ts";
 export * from "./conversations.ts";
 export * from "./email.ts";
+export * from "./knowledge.ts";
 export * from "./platform.ts";

@@ -1,12 +1,14 @@
+import type { Db } from "../../platform/db/client.ts";
 import type { AgentRow } from "../agents/agents.repo.ts";
+import { searchKnowledge } from "../knowledge/search-knowledge.ts";
 import type { Passage } from "./builtin-responder.ts";
 import { rankPassages, type ScoredPassage } from "./text-match.ts";
 
 export type RetrievedPassage = ScoredPassage<Passage>;
 
 /**
- * Where a turn gets the passages it answers from. The engine only knows this interface: today
- * it searches the agent's quick answers; the knowledge base plugs its index in behind it.
+ * Where a turn gets the passages it answers from. The engine only knows this interface; the
+ * default searches the agent's quick answers and its knowledge base.
  */
 export type Retriever = {
   retrieve(input: {
@@ -14,6 +16,8 @@ export type Retriever = {
     agent: AgentRow;
     query: string;
     limit: number;
+    /** False when the agent has no indexed knowledge (saves a search); unknown → search. */
+    hasKnowledge?: boolean | undefined;
   }): Promise<RetrievedPassage[]>;
 };
 
@@ -28,10 +32,25 @@ export function quickAnswerPassages(agent: AgentRow): Passage[] {
   }));
 }
 
-export function createQuickAnswerRetriever(): Retriever {
+/** Quick answers and the agent's indexed knowledge, merged by score. */
+export function createKnowledgeRetriever(db: Db): Retriever {
   return {
-    async retrieve({ agent, query, limit }) {
-      return rankPassages(query, quickAnswerPassages(agent), limit);
+    async retrieve({ workspaceId, agent, query, limit, hasKnowledge }) {
+      const quick = rankPassages(query, quickAnswerPassages(agent), limit);
+      if (hasKnowledge === false) return quick;
+      const hits = await searchKnowledge(db, { workspaceId, agentId: agent.id, query, limit });
+      const found: RetrievedPassage[] = hits.map((h) => ({
+        passage: {
+          id: h.chunkId,
+          sourceId: h.sourceId,
+          title: h.heading ? `${h.sourceName} › ${h.heading}` : h.sourceName,
+          text: h.content,
+          url: null,
+        },
+        score: h.score,
+        matched: [],
+      }));
+      return [...quick, ...found].sort((a, b) => b.score - a.score).slice(0, limit);
     },
   };
 }

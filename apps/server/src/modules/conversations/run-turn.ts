@@ -75,6 +75,8 @@ export type StartedTurn = {
   /** The agent's enabled actions and the workspace's keys for its providers, loaded with it. */
   actions: ActionRow[];
   credentials: CredentialRow[];
+  /** The agent has indexed knowledge to search. */
+  hasKnowledge: boolean;
 };
 
 export type TurnInput = StartedTurn & {
@@ -163,7 +165,13 @@ export async function runTurn(deps: EngineDeps, input: TurnInput): Promise<TurnR
     };
   }
 
-  const passages = await deps.retriever.retrieve({ workspaceId, agent, query: content, limit: PASSAGES });
+  const passages = await deps.retriever.retrieve({
+    workspaceId,
+    agent,
+    query: content,
+    limit: PASSAGES,
+    hasKnowledge: input.hasKnowledge,
+  });
   const toolCalls: MessageToolCall[] = [];
   let status = conversation.status === "resolved" ? "ai" : conversation.status;
 

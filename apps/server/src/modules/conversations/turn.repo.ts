@@ -29,6 +29,7 @@ type TurnRow = {
   agent: Record<string, unknown> | null;
   actions: Record<string, unknown>[] | null;
   credentials: Record<string, unknown>[] | null;
+  has_knowledge: boolean | null;
 };
 
 // $1 visitor message id, $2 workspace, $3 conversation, $4 content, $5 agent or null,
@@ -41,7 +42,9 @@ const BEGIN_TURN = `
         where a.workspace_id = conv.workspace_id and a.agent_id = ag.id and a.enabled) as actions,
       (select coalesce(json_agg(p), '[]'::json) from provider_credentials p
         where p.workspace_id = conv.workspace_id
-          and p.provider in (ag.provider, coalesce(ag.fallback_provider, ag.provider))) as credentials
+          and p.provider in (ag.provider, coalesce(ag.fallback_provider, ag.provider))) as credentials,
+      exists(select 1 from knowledge_sources s where s.workspace_id = conv.workspace_id
+          and s.agent_id = ag.id and s.chunk_count > 0) as has_knowledge
     from conversations conv join agents ag on ag.id = conv.agent_id
     where conv.workspace_id = $2 and conv.id = $3
       and ($5::text is null or conv.agent_id = $5) and ($6::text is null or conv.channel = $6)
@@ -52,16 +55,16 @@ const BEGIN_TURN = `
     returning id, role, content
   )
   select 'c' as kind, null::text as id, null::text as role, null::text as content,
-    c.conversation, c.agent, c.actions, c.credentials from c
+    c.conversation, c.agent, c.actions, c.credentials, c.has_knowledge from c
   union all
-  select 'h', h.id, h.role, h.content, null::json, null::json, null::json, null::json from (
+  select 'h', h.id, h.role, h.content, null::json, null::json, null::json, null::json, null::boolean from (
     select id, role, content from messages
     where workspace_id = $2 and conversation_id = $3
     order by seq desc
     limit $7
   ) h
   union all
-  select 'v', v.id, v.role, v.content, null::json, null::json, null::json, null::json from v`;
+  select 'v', v.id, v.role, v.content, null::json, null::json, null::json, null::json, null::boolean from v`;
 
 /**
  * The first statement of a turn: finds the conversation (in this workspace, optionally of
@@ -84,6 +87,7 @@ export async function beginTurn(
   agent: AgentRow;
   actions: ActionRow[];
   credentials: CredentialRow[];
+  hasKnowledge: boolean;
   history: HistoryMessage[];
 } | null> {
   const rows = await database.query<TurnRow>(
@@ -106,6 +110,7 @@ export async function beginTurn(
     agent: fromJson<AgentRow>(head.agent!),
     actions: head.actions!.map((a) => fromJson<ActionRow>(a)),
     credentials: head.credentials!.map((c) => fromJson<CredentialRow>(c)),
+    hasKnowledge: head.has_knowledge === true,
     history,
   };
 }

@@ -1,0 +1,78 @@
+import { sql } from "drizzle-orm";
+import {
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+import { agents } from "./agents.ts";
+import { users, workspaces } from "./auth.ts";
+
+const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
+
+/** Something an agent knows from: pasted text, Q&A pairs (files and websites follow). */
+export const knowledgeSources = pgTable(
+  "knowledge_sources",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    agentId: text("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    type: text("type").notNull(),
+    name: text("name").notNull(),
+    /** queued | processing | ready | failed */
+    status: text("status").notNull().default("queued"),
+    error: text("error"),
+    /** What was submitted (text, pairs), kept so a source can be re-synced. */
+    input: jsonb("input").$type<Record<string, unknown>>().notNull(),
+    checksum: text("checksum").notNull(),
+    sizeBytes: integer("size_bytes").notNull(),
+    chunkCount: integer("chunk_count").notNull().default(0),
+    createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    readyAt: timestamp("ready_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("knowledge_sources_agent_idx").on(t.workspaceId, t.agentId),
+    // The same content twice for one agent is a duplicate, not a second source.
+    uniqueIndex("knowledge_sources_agent_checksum_idx").on(t.agentId, t.checksum),
+  ],
+);
+
+/** A retrievable passage of a source, indexed for full-text search in its language's config. */
+export const knowledgeChunks = pgTable(
+  "knowledge_chunks",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    agentId: text("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    sourceId: text("source_id")
+      .notNull()
+      .references(() => knowledgeSources.id, { onDelete: "cascade" }),
+    position: integer("position").notNull(),
+    headingPath: text("heading_path").array().notNull().default(sql`'{}'::text[]`),
+    content: text("content").notNull(),
+    /** english | russian | simple: the text-search configuration the chunk was indexed with. */
+    ftsConfig: text("fts_config").notNull(),
+    tsv: tsvector("tsv").notNull(),
+    tokens: integer("tokens").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("knowledge_chunks_tsv_idx").using("gin", t.tsv),
+    index("knowledge_chunks_agent_idx").on(t.workspaceId, t.agentId),
+    index("knowledge_chunks_source_idx").on(t.sourceId, t.position),
+  ],
+);

@@ -1,0 +1,200 @@
+import {
+  type TSource,
+  ZAgentParams,
+  ZCreateSourceRequest,
+  ZErrorResponse,
+  ZKnowledgeSearchRequest,
+  ZKnowledgeSearchResult,
+  ZSource,
+  ZSourceList,
+  ZSourceParams,
+} from "@minichat/contracts";
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { AppContext } from "../../platform/context.ts";
+import { notFound } from "../../platform/errors.ts";
+import { findAgent } from "../agents/agents.repo.ts";
+import { requireWorkspace } from "../auth/authenticate.ts";
+import { addSource, enqueueIngestion } from "./add-source.ts";
+import {
+  deleteSourceRow,
+  findSource,
+  findSources,
+  type SourceRow,
+  setSourceStatus,
+} from "./knowledge.repo.ts";
+import { searchKnowledge } from "./search-knowledge.ts";
+
+const errors = {
+  400: ZErrorResponse,
+  401: ZErrorResponse,
+  403: ZErrorResponse,
+  404: ZErrorResponse,
+  409: ZErrorResponse,
+};
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+export const toSource = (s: SourceRow): TSource => ({
+  id: s.id,
+  agentId: s.agentId,
+  type: s.type as TSource["type"],
+  name: s.name,
+  status: s.status as TSource["status"],
+  error: s.error,
+  sizeBytes: s.sizeBytes,
+  chunkCount: s.chunkCount,
+  createdAt: s.createdAt.toISOString(),
+  updatedAt: s.updatedAt.toISOString(),
+  readyAt: iso(s.readyAt),
+});
+
+export function registerKnowledgeRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ["Knowledge"];
+  const base = "/api/v1/workspaces/:workspaceId/agents/:agentId";
+  const ingestDeps = { db: ctx.db, logger: app.log, events: ctx.events, jobs: ctx.jobs };
+
+  r.post(
+    `${base}/sources`,
+    {
+      schema: {
+        tags,
+        summary:
+          "Add knowledge to an agent: pasted text or Q&A pairs. Answers 202 with the source queued; it becomes ready (or failed, with a reason) once processed.",
+        params: ZAgentParams,
+        body: ZCreateSourceRequest,
+        response: { 202: ZSource, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const access = await requireWorkspace(req, ctx.authn, req.params.workspaceId, {
+        permission: { agent: ["update"] },
+        scope: "knowledge:write",
+      });
+      const row = await addSource(ingestDeps, {
+        workspaceId: access.workspaceId,
+        agentId: req.params.agentId,
+        userId: access.userId,
+        body: req.body,
+      });
+      const fresh = await findSource(ctx.db, access.workspaceId, row.agentId, row.id);
+      return reply.status(202).send(toSource(fresh ?? row));
+    },
+  );
+
+  r.get(
+    `${base}/sources`,
+    {
+      schema: {
+        tags,
+        summary: "The agent's knowledge sources with their status, size and chunk count",
+        params: ZAgentParams,
+        response: { 200: ZSourceList, ...errors },
+      },
+    },
+    async (req) => {
+      const access = await requireWorkspace(req, ctx.authn, req.params.workspaceId, {
+        permission: { agent: ["read"] },
+        scope: "knowledge:read",
+      });
+      if (!(await findAgent(ctx.db, access.workspaceId, req.params.agentId))) throw notFound("Agent");
+      return { sources: (await findSources(ctx.db, access.workspaceId, req.params.agentId)).map(toSource) };
+    },
+  );
+
+  r.get(
+    `${base}/sources/:sourceId`,
+    {
+      schema: {
+        tags,
+        summary: "One knowledge source",
+        params: ZSourceParams,
+        response: { 200: ZSource, ...errors },
+      },
+    },
+    async (req) => {
+      const access = await requireWorkspace(req, ctx.authn, req.params.workspaceId, {
+        permission: { agent: ["read"] },
+        scope: "knowledge:read",
+      });
+      const row = await findSource(ctx.db, access.workspaceId, req.params.agentId, req.params.sourceId);
+      if (!row) throw notFound("Source");
+      return toSource(row);
+    },
+  );
+
+  r.delete(
+    `${base}/sources/:sourceId`,
+    {
+      schema: {
+        tags,
+        summary: "Delete a source and its passages (the agent stops using them at once)",
+        params: ZSourceParams,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (req, reply) => {
+      const access = await requireWorkspace(req, ctx.authn, req.params.workspaceId, {
+        permission: { agent: ["update"] },
+        scope: "knowledge:write",
+      });
+      if (!(await deleteSourceRow(ctx.db, access.workspaceId, req.params.agentId, req.params.sourceId))) {
+        throw notFound("Source");
+      }
+      return reply.status(204).send(null);
+    },
+  );
+
+  r.post(
+    `${base}/sources/:sourceId/resync`,
+    {
+      schema: {
+        tags,
+        summary: "Process a source again (its current passages stay searchable until the new ones are ready)",
+        params: ZSourceParams,
+        response: { 202: ZSource, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const access = await requireWorkspace(req, ctx.authn, req.params.workspaceId, {
+        permission: { agent: ["update"] },
+        scope: "knowledge:write",
+      });
+      const row = await findSource(ctx.db, access.workspaceId, req.params.agentId, req.params.sourceId);
+      if (!row) throw notFound("Source");
+      await setSourceStatus(ctx.db, access.workspaceId, row.id, { status: "queued", error: null });
+      await enqueueIngestion(ingestDeps, row);
+      const fresh = await findSource(ctx.db, access.workspaceId, row.agentId, row.id);
+      return reply.status(202).send(toSource(fresh ?? row));
+    },
+  );
+
+  r.post(
+    `${base}/knowledge/search`,
+    {
+      schema: {
+        tags,
+        summary: "Search the agent's knowledge exactly as the agent would retrieve it",
+        params: ZAgentParams,
+        body: ZKnowledgeSearchRequest,
+        response: { 200: ZKnowledgeSearchResult, ...errors },
+      },
+    },
+    async (req) => {
+      const access = await requireWorkspace(req, ctx.authn, req.params.workspaceId, {
+        permission: { agent: ["read"] },
+        scope: "knowledge:read",
+      });
+      if (!(await findAgent(ctx.db, access.workspaceId, req.params.agentId))) throw notFound("Agent");
+      return {
+        results: await searchKnowledge(ctx.db, {
+          workspaceId: access.workspaceId,
+          agentId: req.params.agentId,
+          query: req.body.query,
+          limit: req.body.limit,
+        }),
+      };
+    },
+  );
+}

@@ -1,0 +1,76 @@
+import { z } from "zod";
+import { ZId } from "./common.ts";
+
+const ZName = z.string().trim().min(1, "name is required").max(200);
+const ZPlainText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((s) => !s.includes("\u0000"), "must not contain NUL characters");
+
+export const ZCreateSourceRequest = z
+  .discriminatedUnion("type", [
+    z.strictObject({
+      type: z.literal("text"),
+      name: ZName,
+      text: ZPlainText(2_000_000).refine((s) => s.trim().length > 0, "text is empty"),
+    }),
+    z.strictObject({
+      type: z.literal("qa"),
+      name: ZName.default("Q&A"),
+      pairs: z
+        .array(
+          z.strictObject({
+            question: ZPlainText(1000).refine((s) => s.trim().length > 0, "question is empty"),
+            answer: ZPlainText(10_000).refine((s) => s.trim().length > 0, "answer is empty"),
+          }),
+        )
+        .min(1, "add at least one pair")
+        .max(2000),
+    }),
+  ])
+  .meta({ description: "Pasted text or Q&A pairs (files and websites arrive later)" });
+export type TCreateSourceRequest = z.infer<typeof ZCreateSourceRequest>;
+
+export const ZSourceStatus = z.enum(["queued", "processing", "ready", "failed"]);
+export const ZSource = z
+  .object({
+    id: ZId("src"),
+    agentId: ZId("agt"),
+    type: z.enum(["text", "qa"]),
+    name: z.string(),
+    status: ZSourceStatus,
+    error: z.string().nullable().meta({ description: "Why the source failed, in plain words" }),
+    sizeBytes: z.number().int(),
+    chunkCount: z.number().int(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    readyAt: z.iso.datetime().nullable(),
+  })
+  .meta({ id: "KnowledgeSource" });
+export type TSource = z.infer<typeof ZSource>;
+export const ZSourceList = z.object({ sources: z.array(ZSource) });
+export const ZSourceParams = z.strictObject({
+  workspaceId: ZId("ws"),
+  agentId: ZId("agt"),
+  sourceId: ZId("src"),
+});
+
+export const ZKnowledgeSearchRequest = z.strictObject({
+  query: z.string().trim().min(1, "query is empty").max(1000),
+  limit: z.number().int().min(1).max(20).default(5),
+});
+export const ZKnowledgeSearchResult = z
+  .object({
+    results: z.array(
+      z.object({
+        sourceId: z.string(),
+        sourceName: z.string(),
+        chunkId: z.string(),
+        content: z.string(),
+        heading: z.string().nullable(),
+        score: z.number().meta({ description: "0..1: share of the query's terms the passage matched" }),
+      }),
+    ),
+  })
+  .meta({ id: "KnowledgeSearchResult" });
