@@ -43,7 +43,8 @@ export function createKnowledgeRetriever(db: Db): Retriever {
         passage: {
           id: h.chunkId,
           sourceId: h.sourceId,
-          title: h.heading ? `${h.sourceName} › ${h.heading}` : h.sourceName,
+          // "Delivery › Delivery" says nothing more than "Delivery".
+          title: h.heading && h.heading !== h.sourceName ? `${h.sourceName} › ${h.heading}` : h.sourceName,
           text: h.content,
           url: null,
         },
