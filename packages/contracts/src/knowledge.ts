@@ -74,3 +74,19 @@ export const ZKnowledgeSearchResult = z
     ),
   })
   .meta({ id: "KnowledgeSearchResult" });
+
+export const ZKnowledgeGapsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export const ZKnowledgeGaps = z
+  .object({
+    gaps: z.array(
+      z.object({
+        question: z.string().meta({ description: "The latest wording of the question" }),
+        count: z.number().int().meta({ description: "How often it was asked" }),
+        lastAskedAt: z.iso.datetime(),
+        conversationIds: z.array(z.string()).meta({ description: "Up to five conversations it came from" }),
+      }),
+    ),
+  })
+  .meta({ id: "KnowledgeGaps" });

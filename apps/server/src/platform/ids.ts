@@ -31,6 +31,7 @@ export type IdPrefix =
   | "led"
   | "src"
   | "chk"
+  | "gap"
   | "id";
 
 export function newId(prefix: IdPrefix): string {

@@ -76,3 +76,23 @@ export const knowledgeChunks = pgTable(
     index("knowledge_chunks_source_idx").on(t.sourceId, t.position),
   ],
 );
+
+/** A visitor question the agent's knowledge had nothing relevant for: what to write next. */
+export const knowledgeGaps = pgTable(
+  "knowledge_gaps",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    agentId: text("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    conversationId: text("conversation_id"),
+    question: text("question").notNull(),
+    /** Lower-cased, whitespace-collapsed: the same question asked twice groups together. */
+    normalized: text("normalized").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("knowledge_gaps_agent_idx").on(t.workspaceId, t.agentId, t.normalized)],
+);

@@ -6,6 +6,7 @@ import { AppError, notFound } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
 import type { Clock, Logger } from "../../platform/types.ts";
 import type { ActionRow, AgentRow } from "../agents/agents.repo.ts";
+import { isKnowledgeGap, recordGap } from "../knowledge/knowledge-gaps.ts";
 import { modelLabel } from "../providers/catalogue.ts";
 import type { CredentialRow } from "../providers/credentials.repo.ts";
 import type { PriceBook } from "../providers/prices.ts";
@@ -172,6 +173,14 @@ export async function runTurn(deps: EngineDeps, input: TurnInput): Promise<TurnR
     limit: PASSAGES,
     hasKnowledge: input.hasKnowledge,
   });
+  if (isKnowledgeGap(content, passages[0]?.score ?? 0)) {
+    await recordGap(deps.db, {
+      workspaceId,
+      agentId: agent.id,
+      conversationId: conversation.id,
+      question: content,
+    });
+  }
   const toolCalls: MessageToolCall[] = [];
   let status = conversation.status === "resolved" ? "ai" : conversation.status;
 

@@ -3,6 +3,8 @@ import {
   ZAgentParams,
   ZCreateSourceRequest,
   ZErrorResponse,
+  ZKnowledgeGaps,
+  ZKnowledgeGapsQuery,
   ZKnowledgeSearchRequest,
   ZKnowledgeSearchResult,
   ZSource,
@@ -24,6 +26,7 @@ import {
   type SourceRow,
   setSourceStatus,
 } from "./knowledge.repo.ts";
+import { findGaps } from "./knowledge-gaps.ts";
 import { searchKnowledge } from "./search-knowledge.ts";
 
 const errors = {
@@ -195,6 +198,28 @@ export function registerKnowledgeRoutes(app: FastifyInstance, ctx: AppContext): 
           limit: req.body.limit,
         }),
       };
+    },
+  );
+
+  r.get(
+    `${base}/knowledge/gaps`,
+    {
+      schema: {
+        tags,
+        summary:
+          "Questions visitors asked that the agent's knowledge had nothing relevant for, grouped by wording, most asked first",
+        params: ZAgentParams,
+        querystring: ZKnowledgeGapsQuery,
+        response: { 200: ZKnowledgeGaps, ...errors },
+      },
+    },
+    async (req) => {
+      const access = await requireWorkspace(req, ctx.authn, req.params.workspaceId, {
+        permission: { agent: ["read"] },
+        scope: "knowledge:read",
+      });
+      if (!(await findAgent(ctx.db, access.workspaceId, req.params.agentId))) throw notFound("Agent");
+      return { gaps: await findGaps(ctx.db, access.workspaceId, req.params.agentId, req.query.limit) };
     },
   );
 }

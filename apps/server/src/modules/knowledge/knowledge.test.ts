@@ -250,3 +250,42 @@ describe("access", () => {
     );
   });
 });
+
+describe("knowledge gaps", () => {
+  it("questions nothing relevant was found for are listed, grouped and counted; small talk and answered ones are not", async () => {
+    const owner = await newOwner();
+    const agentId = await newAgent(owner);
+    await addText(owner, agentId, "Delivery", DELIVERY_EN);
+    const chatUrl = `/api/v1/workspaces/${owner.wsId}/agents/${agentId}/chat`;
+    for (const message of [
+      "Do you sell gift cards?",
+      "do you sell gift  cards",
+      "Do you deliver coffee beans?",
+      "hi",
+      "Can I bring my dog inside?",
+    ]) {
+      const res = await call(t.app, owner.bearer, "POST", chatUrl, { message });
+      expect(res.statusCode, res.body).toBe(200);
+    }
+    const res = await call(
+      t.app,
+      owner.bearer,
+      "GET",
+      `/api/v1/workspaces/${owner.wsId}/agents/${agentId}/knowledge/gaps`,
+    );
+    expect(res.statusCode, res.body).toBe(200);
+    const gaps = res.json().gaps as { question: string; count: number; conversationIds: string[] }[];
+    expect(gaps.map((g) => [g.question, g.count])).toEqual([
+      ["do you sell gift  cards", 2],
+      ["Can I bring my dog inside?", 1],
+    ]);
+    expect(gaps[0]!.conversationIds).toHaveLength(2);
+
+    const b = await newOwner();
+    expectError(
+      await call(t.app, b.bearer, "GET", `/api/v1/workspaces/${owner.wsId}/agents/${agentId}/knowledge/gaps`),
+      404,
+      "NOT_FOUND",
+    );
+  });
+});

@@ -1,0 +1,63 @@
+import { and, desc, eq, sql } from "drizzle-orm";
+import { knowledgeGaps } from "../../db/schema/index.ts";
+import type { Db } from "../../platform/db/client.ts";
+import { newId } from "../../platform/ids.ts";
+import { tokenize } from "../conversations/text-match.ts";
+
+/** Below this retrieval score nothing relevant was found (the built-in responder's bar too). */
+export const RELEVANT_SCORE = 0.5;
+
+export function normalizeQuestion(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/\s+/g, " ")
+    .replace(/[?!.。]+$/u, "")
+    .trim()
+    .slice(0, 300);
+}
+
+/**
+ * A question is a gap when it has something to look up (two or more content words, so "hi" or
+ * "thanks" are not) and retrieval found no passage that clears the relevance bar.
+ */
+export function isKnowledgeGap(question: string, bestScore: number): boolean {
+  return bestScore < RELEVANT_SCORE && tokenize(question).length >= 2;
+}
+
+export async function recordGap(
+  db: Db,
+  gap: { workspaceId: string; agentId: string; conversationId: string; question: string },
+): Promise<void> {
+  await db.insert(knowledgeGaps).values({
+    id: newId("gap"),
+    workspaceId: gap.workspaceId,
+    agentId: gap.agentId,
+    conversationId: gap.conversationId,
+    question: gap.question.slice(0, 1000),
+    normalized: normalizeQuestion(gap.question),
+  });
+}
+
+/** Unanswered questions grouped by wording, the most asked first. */
+export async function findGaps(db: Db, workspaceId: string, agentId: string, limit: number) {
+  const rows = await db
+    .select({
+      question: sql<string>`(array_agg(${knowledgeGaps.question} order by ${knowledgeGaps.createdAt} desc))[1]`,
+      count: sql<number>`count(*)::int`,
+      lastAskedAt: sql<string>`max(${knowledgeGaps.createdAt})`,
+      conversationIds: sql<
+        string[]
+      >`(array_agg(${knowledgeGaps.conversationId} order by ${knowledgeGaps.createdAt} desc))[1:5]`,
+    })
+    .from(knowledgeGaps)
+    .where(and(eq(knowledgeGaps.workspaceId, workspaceId), eq(knowledgeGaps.agentId, agentId)))
+    .groupBy(knowledgeGaps.normalized)
+    .orderBy(desc(sql`count(*)`), desc(sql`max(${knowledgeGaps.createdAt})`))
+    .limit(limit);
+  return rows.map((r) => ({
+    question: r.question,
+    count: Number(r.count),
+    lastAskedAt: new Date(r.lastAskedAt).toISOString(),
+    conversationIds: (r.conversationIds ?? []).filter((id): id is string => typeof id === "string"),
+  }));
+}
