@@ -6,7 +6,7 @@ import { AppError, notFound } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
 import type { Clock, Logger } from "../../platform/types.ts";
 import type { ActionRow, AgentRow } from "../agents/agents.repo.ts";
-import { isKnowledgeGap, recordGap } from "../knowledge/knowledge-gaps.ts";
+import { isKnowledgeGap, normalizeQuestion } from "../knowledge/knowledge-gaps.ts";
 import { modelLabel } from "../providers/catalogue.ts";
 import type { CredentialRow } from "../providers/credentials.repo.ts";
 import type { PriceBook } from "../providers/prices.ts";
@@ -173,14 +173,9 @@ export async function runTurn(deps: EngineDeps, input: TurnInput): Promise<TurnR
     limit: PASSAGES,
     hasKnowledge: input.hasKnowledge,
   });
-  if (isKnowledgeGap(content, passages[0]?.score ?? 0)) {
-    await recordGap(deps.db, {
-      workspaceId,
-      agentId: agent.id,
-      conversationId: conversation.id,
-      question: content,
-    });
-  }
+  const gap = isKnowledgeGap(content, passages[0]?.score ?? 0)
+    ? { id: newId("gap"), question: content.slice(0, 1000), normalized: normalizeQuestion(content) }
+    : null;
   const toolCalls: MessageToolCall[] = [];
   let status = conversation.status === "resolved" ? "ai" : conversation.status;
 
@@ -241,6 +236,7 @@ export async function runTurn(deps: EngineDeps, input: TurnInput): Promise<TurnR
     day: now.toISOString().slice(0, 10),
     at: now,
     newStatus: status !== conversation.status ? status : null,
+    gap,
   });
   deps.events.emit({
     type: "message.created",

@@ -137,6 +137,8 @@ export type AnswerRow = {
   at: Date;
   /** New conversation status, when the turn changed it. */
   newStatus: string | null;
+  /** The visitor's question, when the knowledge had nothing relevant for it. */
+  gap: { id: string; question: string; normalized: string } | null;
 };
 
 const STORE_ANSWER = `
@@ -150,6 +152,10 @@ const STORE_ANSWER = `
     update conversations
     set last_message_at = $16, updated_at = $16, status = coalesce($17, status)
     where workspace_id = $2 and id = $3
+  ),
+  g as (
+    insert into knowledge_gaps (id, workspace_id, agent_id, conversation_id, question, normalized)
+    select $20, $2, $19, $3, $21, $22 where $20::text is not null
   )
   insert into usage_daily (workspace_id, day, agent_id, provider, model, messages, input_tokens, output_tokens, cost_usd)
   values ($2, $18, $19, $8, $9, 1, $10, $11, $12)
@@ -159,7 +165,10 @@ const STORE_ANSWER = `
     output_tokens = usage_daily.output_tokens + excluded.output_tokens,
     cost_usd = usage_daily.cost_usd + excluded.cost_usd`;
 
-/** Stores the answer, adds its usage to the day's aggregate and touches the conversation. */
+/**
+ * Stores the answer, adds its usage to the day's aggregate, touches the conversation and, when
+ * retrieval found nothing relevant, records the knowledge gap.
+ */
 export async function storeAnswer(database: Database, a: AnswerRow): Promise<void> {
   await database.query(
     STORE_ANSWER,
@@ -183,6 +192,9 @@ export async function storeAnswer(database: Database, a: AnswerRow): Promise<voi
       a.newStatus,
       a.day,
       a.agentId,
+      a.gap?.id ?? null,
+      a.gap?.question ?? null,
+      a.gap?.normalized ?? null,
     ],
     "turn_store_answer",
   );

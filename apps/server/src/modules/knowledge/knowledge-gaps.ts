@@ -1,7 +1,6 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import { knowledgeGaps } from "../../db/schema/index.ts";
 import type { Db } from "../../platform/db/client.ts";
-import { newId } from "../../platform/ids.ts";
 import { tokenize } from "../conversations/text-match.ts";
 
 /** Below this retrieval score nothing relevant was found (the built-in responder's bar too). */
@@ -18,24 +17,11 @@ export function normalizeQuestion(text: string): string {
 
 /**
  * A question is a gap when it has something to look up (two or more content words, so "hi" or
- * "thanks" are not) and retrieval found no passage that clears the relevance bar.
+ * "thanks" are not) and retrieval found no passage that clears the relevance bar. Gaps are
+ * written together with the turn's answer, in turn.repo.ts's single statement.
  */
 export function isKnowledgeGap(question: string, bestScore: number): boolean {
   return bestScore < RELEVANT_SCORE && tokenize(question).length >= 2;
-}
-
-export async function recordGap(
-  db: Db,
-  gap: { workspaceId: string; agentId: string; conversationId: string; question: string },
-): Promise<void> {
-  await db.insert(knowledgeGaps).values({
-    id: newId("gap"),
-    workspaceId: gap.workspaceId,
-    agentId: gap.agentId,
-    conversationId: gap.conversationId,
-    question: gap.question.slice(0, 1000),
-    normalized: normalizeQuestion(gap.question),
-  });
 }
 
 /** Unanswered questions grouped by wording, the most asked first. */
