@@ -56,6 +56,11 @@ export const ZEnv = z.object({
   ALLOW_PRIVATE_URLS: list.optional(),
   MAX_MESSAGE_CHARS: z.coerce.number().int().min(100).max(100_000).default(4000),
   MAX_AGENTS_PER_WORKSPACE: z.coerce.number().int().min(1).default(100),
+  KNOWLEDGE_MAX_BYTES_PER_WORKSPACE: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(200 * 1024 * 1024),
   DEFAULT_AGENT_MODEL: z
     .string()
     .regex(/^[a-z-]+:.+$/, 'must be "provider:model", e.g. openai:gpt-4o-mini')
@@ -124,6 +129,8 @@ export type Config = {
   allowPrivateUrls: string[];
   maxMessageChars: number;
   maxAgentsPerWorkspace: number;
+  /** Total size of all knowledge sources of a workspace (plan limits may lower it). */
+  knowledgeMaxBytesPerWorkspace: number;
   /** Provider and model of new agents; builtin unless set or a provider is configured. */
   defaultModel: { provider: string; model: string };
   /** Providers configured platform-wide (only those with a key or base URL). */
@@ -201,6 +208,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     allowPrivateUrls: e.ALLOW_PRIVATE_URLS ?? [],
     maxMessageChars: e.MAX_MESSAGE_CHARS,
     maxAgentsPerWorkspace: e.MAX_AGENTS_PER_WORKSPACE,
+    knowledgeMaxBytesPerWorkspace: e.KNOWLEDGE_MAX_BYTES_PER_WORKSPACE,
     providers,
     defaultModel: defaultModel(e.DEFAULT_AGENT_MODEL, providers),
     llm: {

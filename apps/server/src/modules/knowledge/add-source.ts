@@ -1,4 +1,5 @@
 import type { TCreateSourceRequest } from "@minichat/contracts";
+import type { Config } from "../../platform/config.ts";
 import { sha256Hex } from "../../platform/crypto.ts";
 import { AppError, notFound } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
@@ -6,6 +7,7 @@ import type { Jobs } from "../../platform/jobs.ts";
 import { findAgent } from "../agents/agents.repo.ts";
 import { INGEST_SOURCE_QUEUE, type IngestDeps, ingestSource } from "./ingest-source.ts";
 import { findSourceByChecksum, insertSource, type SourceRow } from "./knowledge.repo.ts";
+import { assertKnowledgeRoom } from "./knowledge-limit.ts";
 
 /** What identifies a source's content: the same text or pairs twice is a duplicate. */
 function fingerprint(body: TCreateSourceRequest): {
@@ -26,7 +28,7 @@ function fingerprint(body: TCreateSourceRequest): {
  * process runs no job workers, as in tests of the API alone).
  */
 export async function addSource(
-  deps: IngestDeps & { jobs: Jobs | undefined },
+  deps: IngestDeps & { jobs: Jobs | undefined; config: Config },
   input: { workspaceId: string; agentId: string; userId: string | null; body: TCreateSourceRequest },
 ): Promise<SourceRow> {
   if (!(await findAgent(deps.db, input.workspaceId, input.agentId))) throw notFound("Agent");
@@ -37,6 +39,7 @@ export async function addSource(
       sourceId: existing.id,
     });
   }
+  await assertKnowledgeRoom(deps.db, deps.config, input.workspaceId, size);
   const row = await insertSource(deps.db, {
     id: newId("src"),
     workspaceId: input.workspaceId,

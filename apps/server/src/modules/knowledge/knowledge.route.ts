@@ -56,7 +56,7 @@ export function registerKnowledgeRoutes(app: FastifyInstance, ctx: AppContext): 
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ["Knowledge"];
   const base = "/api/v1/workspaces/:workspaceId/agents/:agentId";
-  const ingestDeps = { db: ctx.db, logger: app.log, events: ctx.events, jobs: ctx.jobs };
+  const ingestDeps = { db: ctx.db, logger: app.log, events: ctx.events, jobs: ctx.jobs, config: ctx.config };
 
   r.post(
     `${base}/sources`,

@@ -184,6 +184,28 @@ describe("text and Q&A sources", () => {
   });
 });
 
+describe("limits", () => {
+  it("a source that would take the workspace past its knowledge limit is refused before any work", async () => {
+    const small = await createTestApp({ env: { ...RATE, KNOWLEDGE_MAX_BYTES_PER_WORKSPACE: "2048" } });
+    try {
+      const owner = await newOwner(small.app);
+      const agentId = await newAgent(owner, small.app);
+      await addText(owner, agentId, "Delivery", DELIVERY_EN, small.app);
+      const big = await call(small.app, owner.bearer, "POST", sourcesUrl(owner, agentId), {
+        type: "text",
+        name: "Big",
+        text: "Coffee beans are roasted fresh every morning. ".repeat(60),
+      });
+      const error = expectError(big, 403, "LIMIT_REACHED");
+      expect(error.details).toMatchObject({ limit: "knowledge_bytes", max: 2048 });
+      const list = await call(small.app, owner.bearer, "GET", sourcesUrl(owner, agentId));
+      expect(list.json().sources.map((x: { name: string }) => x.name)).toEqual(["Delivery"]);
+    } finally {
+      await small.close();
+    }
+  });
+});
+
 describe("background ingestion", () => {
   it("with job workers, a source is queued and becomes ready in the background", async () => {
     const withJobs = await createTestApp({ env: RATE, jobs: true });
