@@ -38,9 +38,9 @@ export async function setConversationStatus(
     .where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.id, id)));
 }
 
-export async function insertMessage(db: Db, row: MessageInsert): Promise<MessageRow> {
-  const [created] = await db.insert(messages).values(row).returning();
-  return created!;
+/** Several messages in one statement, kept in the given order (their sequence follows it). */
+export async function insertMessages(db: Db, rows: MessageInsert[]): Promise<void> {
+  if (rows.length) await db.insert(messages).values(rows);
 }
 
 /** A page of messages, oldest first, after the message `afterId`. */

@@ -5,7 +5,7 @@ import type { AppContext } from "../../platform/context.ts";
 import { AppError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
 import { findAgent, findAgents } from "../agents/agents.repo.ts";
-import { insertConversation, insertMessage } from "./conversations.repo.ts";
+import { insertConversation, insertMessages } from "./conversations.repo.ts";
 import { requireApiKey } from "./conversations.route.ts";
 import { runTurn, startTurn, validateMessage } from "./run-turn.ts";
 import { openSse } from "./sse.ts";
@@ -117,17 +117,15 @@ export function registerOpenAiRoutes(app: FastifyInstance, ctx: AppContext): voi
         });
         conversationId = conversation.id;
         // The client keeps the history; store it so the agent (and the inbox) see the same.
-        for (const m of body.messages.slice(0, -1)) {
-          const text = textOf(m.content).replaceAll("\u0000", "").slice(0, ctx.config.maxMessageChars);
-          if (!text || (m.role !== "user" && m.role !== "assistant")) continue;
-          await insertMessage(ctx.db, {
-            id: newId("msg"),
-            workspaceId,
-            conversationId,
-            role: m.role === "user" ? "visitor" : "assistant",
-            content: text,
-          });
-        }
+        await insertMessages(
+          ctx.db,
+          body.messages.slice(0, -1).flatMap((m) => {
+            const text = textOf(m.content).replaceAll("\u0000", "").slice(0, ctx.config.maxMessageChars);
+            if (!text || (m.role !== "user" && m.role !== "assistant")) return [];
+            const role = m.role === "user" ? "visitor" : "assistant";
+            return [{ id: newId("msg"), workspaceId, conversationId, role, content: text }];
+          }),
+        );
       }
       const turn = await startTurn(ctx.engine, { workspaceId, conversationId, content, agentId: body.model });
       const { conversation, agent } = turn;

@@ -97,6 +97,13 @@ const FAILURE_TEXT: Record<Lang, string> = {
   ru: "Извините, сейчас я не могу ответить. Пожалуйста, попробуйте ещё раз через минуту.",
 };
 
+/** The agent's fixed language, or the visitor's when the agent follows them ("auto"). */
+function replyLanguage(agent: AgentRow, content: string): Lang {
+  return agent.language === "th" || agent.language === "ru" || agent.language === "en"
+    ? agent.language
+    : detectLanguage(content);
+}
+
 /** Trims and checks a visitor message; the same rule for every channel. */
 export function validateMessage(content: string, maxChars: number): string {
   const text = content.trim();
@@ -188,10 +195,7 @@ export async function runTurn(deps: EngineDeps, input: TurnInput): Promise<TurnR
   } catch (err) {
     // A bug or a failing tool side effect must not leave the visitor's message unanswered.
     deps.logger.error({ err, agentId: agent.id, workspaceId }, "turn failed unexpectedly");
-    const text =
-      FAILURE_TEXT[
-        agent.language === "th" || agent.language === "ru" ? agent.language : detectLanguage(content)
-      ];
+    const text = FAILURE_TEXT[replyLanguage(agent, content)];
     for (const piece of chunkForStreaming(text)) emit({ type: "token", text: piece, notice: true });
     answer = {
       content: text,
@@ -370,10 +374,7 @@ async function answerWithModel(
   if (agent.fallbackProvider && agent.fallbackModel && agent.fallbackProvider !== "builtin") {
     candidates.push({ provider: agent.fallbackProvider, model: agent.fallbackModel });
   }
-  const lang: Lang =
-    agent.language === "th" || agent.language === "ru" || agent.language === "en"
-      ? agent.language
-      : detectLanguage(content);
+  const lang = replyLanguage(agent, content);
   const estimateInput = () =>
     estimateTokens(system) + messages.reduce((n, m) => n + estimateTokens(String(m.content)), 0);
 
