@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import cookie from "@fastify/cookie";
 import cors from "@fastify/cors";
 import helmet from "@fastify/helmet";
+import multipart from "@fastify/multipart";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
@@ -29,6 +30,7 @@ import { createKnowledgeRetriever, type Retriever } from "./modules/conversation
 import { registerUsageRoutes } from "./modules/conversations/usage.route.ts";
 import { createMailer, type Mailer } from "./modules/email/index.ts";
 import { registerHealthRoutes } from "./modules/health/health.route.ts";
+import { websiteFetch } from "./modules/knowledge/ingest-source.ts";
 import { registerKnowledgeRoutes } from "./modules/knowledge/knowledge.route.ts";
 import { registerPageRoutes } from "./modules/pages/pages.route.ts";
 import { createModelResolver } from "./modules/providers/model-resolver.ts";
@@ -117,6 +119,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     createEventBus((err, event) => app.log.error({ err, event: event.type }, "event listener failed"));
   const outboundPolicy = { allowPrivate: config.allowPrivateUrls };
   const outboundFetch = createOutboundFetch(outboundPolicy);
+  const knowledgeFetch = websiteFetch(config);
   const prices = createPriceBook(database.db);
   const models = createModelResolver({ db: database.db, config, keyRing, prices, outboundFetch });
   const ctx: AppContext = {
@@ -136,6 +139,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     events,
     outboundFetch,
     outboundPolicy,
+    knowledgeFetch,
     prices,
     models,
     engine: {
@@ -193,6 +197,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     origin: (origin, cb) => cb(null, origin === undefined || allowedOrigins.includes(origin)),
   });
   await app.register(cookie);
+  // Multipart is read part by part in the one route that takes uploads (knowledge files).
+  await app.register(multipart, { limits: { fileSize: config.knowledgeMaxFileBytes, files: 1, fields: 5 } });
   await app.register(rateLimit, {
     global: true,
     max: config.rateLimit.max,

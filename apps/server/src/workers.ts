@@ -1,5 +1,5 @@
 import { createMailer, type Mailer } from "./modules/email/index.ts";
-import { ingestionQueues } from "./modules/knowledge/ingest-source.ts";
+import { ingestionQueues, websiteFetch } from "./modules/knowledge/ingest-source.ts";
 import type { Config } from "./platform/config.ts";
 import type { Database } from "./platform/db/client.ts";
 import { createEventBus, type EventBus } from "./platform/events.ts";
@@ -27,8 +27,14 @@ export async function startWorkers(
   const events = createEventBus((err, event) =>
     logger.error({ err, event: event.type }, "event listener failed"),
   );
-  await jobs.register([...mailer.queues, ...ingestionQueues({ db: database.db, logger, events })] as never, {
-    work: true,
-  });
+  await jobs.register(
+    [
+      ...mailer.queues,
+      ...ingestionQueues({ db: database.db, logger, events, config, outboundFetch: websiteFetch(config) }),
+    ] as never,
+    {
+      work: true,
+    },
+  );
   return { jobs, mailer, events };
 }

@@ -28,8 +28,26 @@ export const ZCreateSourceRequest = z
         .min(1, "add at least one pair")
         .max(2000),
     }),
+    z.strictObject({
+      type: z.literal("url"),
+      name: ZName.optional().meta({ description: "Defaults to the site's address" }),
+      url: z
+        .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+        .max(2000)
+        .meta({ description: "A page, a sitemap.xml, or where a crawl starts" }),
+      mode: z.enum(["page", "sitemap", "crawl"]).default("page").meta({
+        description:
+          "page: this page only; sitemap: the pages a sitemap lists; crawl: follow links on the same site",
+      }),
+      maxPages: z.number().int().min(1).max(10_000).optional().meta({
+        description: "Most pages to read (sitemap and crawl); capped by the server's limit",
+      }),
+    }),
   ])
-  .meta({ description: "Pasted text or Q&A pairs (files and websites arrive later)" });
+  .meta({
+    description:
+      "Pasted text, Q&A pairs or a website. Files are uploaded as multipart/form-data with a `file` field (and an optional `name`).",
+  });
 export type TCreateSourceRequest = z.infer<typeof ZCreateSourceRequest>;
 
 export const ZSourceStatus = z.enum(["queued", "processing", "ready", "failed"]);
@@ -37,8 +55,9 @@ export const ZSource = z
   .object({
     id: ZId("src"),
     agentId: ZId("agt"),
-    type: z.enum(["text", "qa"]),
+    type: z.enum(["text", "qa", "file", "url"]),
     name: z.string(),
+    origin: z.string().nullable().meta({ description: "The uploaded file's name or the website's address" }),
     status: ZSourceStatus,
     error: z.string().nullable().meta({ description: "Why the source failed, in plain words" }),
     sizeBytes: z.number().int(),
@@ -69,6 +88,10 @@ export const ZKnowledgeSearchResult = z
         chunkId: z.string(),
         content: z.string(),
         heading: z.string().nullable(),
+        location: z
+          .string()
+          .nullable()
+          .meta({ description: "Where in the source: a page's URL, a PDF page, a CSV row" }),
         score: z.number().meta({ description: "0..1: share of the query's terms the passage matched" }),
       }),
     ),

@@ -61,6 +61,12 @@ export const ZEnv = z.object({
     .int()
     .min(1024)
     .default(200 * 1024 * 1024),
+  KNOWLEDGE_MAX_FILE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(10 * 1024 * 1024),
+  KNOWLEDGE_MAX_CRAWL_PAGES: z.coerce.number().int().min(1).max(10_000).default(50),
   DEFAULT_AGENT_MODEL: z
     .string()
     .regex(/^[a-z-]+:.+$/, 'must be "provider:model", e.g. openai:gpt-4o-mini')
@@ -131,6 +137,10 @@ export type Config = {
   maxAgentsPerWorkspace: number;
   /** Total size of all knowledge sources of a workspace (plan limits may lower it). */
   knowledgeMaxBytesPerWorkspace: number;
+  /** Largest uploaded file, and largest page fetched for a website source. */
+  knowledgeMaxFileBytes: number;
+  /** Most pages one sitemap or crawl source may read (a request may ask for fewer). */
+  knowledgeMaxCrawlPages: number;
   /** Provider and model of new agents; builtin unless set or a provider is configured. */
   defaultModel: { provider: string; model: string };
   /** Providers configured platform-wide (only those with a key or base URL). */
@@ -209,6 +219,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxMessageChars: e.MAX_MESSAGE_CHARS,
     maxAgentsPerWorkspace: e.MAX_AGENTS_PER_WORKSPACE,
     knowledgeMaxBytesPerWorkspace: e.KNOWLEDGE_MAX_BYTES_PER_WORKSPACE,
+    knowledgeMaxFileBytes: e.KNOWLEDGE_MAX_FILE_BYTES,
+    knowledgeMaxCrawlPages: e.KNOWLEDGE_MAX_CRAWL_PAGES,
     providers,
     defaultModel: defaultModel(e.DEFAULT_AGENT_MODEL, providers),
     llm: {

@@ -94,7 +94,7 @@ export function createKeyRing(currentSecret: string, previousSecrets: string[] =
   };
 }
 
-export function sha256Hex(value: string): string {
+export function sha256Hex(value: string | Uint8Array): string {
   return createHash("sha256").update(value).digest("hex");
 }
 

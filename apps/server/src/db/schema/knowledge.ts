@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   customType,
   index,
   integer,
@@ -13,8 +14,9 @@ import { agents } from "./agents.ts";
 import { users, workspaces } from "./auth.ts";
 
 const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
+const bytea = customType<{ data: Buffer }>({ dataType: () => "bytea" });
 
-/** Something an agent knows from: pasted text, Q&A pairs (files and websites follow). */
+/** Something an agent knows from: pasted text, Q&A pairs, an uploaded file or a website. */
 export const knowledgeSources = pgTable(
   "knowledge_sources",
   {
@@ -30,7 +32,7 @@ export const knowledgeSources = pgTable(
     /** queued | processing | ready | failed */
     status: text("status").notNull().default("queued"),
     error: text("error"),
-    /** What was submitted (text, pairs), kept so a source can be re-synced. */
+    /** What was submitted (text, pairs, file name and type, URL and mode), kept so a source can be re-synced. */
     input: jsonb("input").$type<Record<string, unknown>>().notNull(),
     checksum: text("checksum").notNull(),
     sizeBytes: integer("size_bytes").notNull(),
@@ -63,6 +65,8 @@ export const knowledgeChunks = pgTable(
       .references(() => knowledgeSources.id, { onDelete: "cascade" }),
     position: integer("position").notNull(),
     headingPath: text("heading_path").array().notNull().default(sql`'{}'::text[]`),
+    /** Where in the source the passage is: a web page's URL, "page 3" of a PDF, a CSV row. */
+    location: text("location"),
     content: text("content").notNull(),
     /** english | russian | simple: the text-search configuration the chunk was indexed with. */
     ftsConfig: text("fts_config").notNull(),
@@ -76,6 +80,25 @@ export const knowledgeChunks = pgTable(
     index("knowledge_chunks_source_idx").on(t.sourceId, t.position),
   ],
 );
+
+/**
+ * The bytes of an uploaded file, kept apart from the source row (listing sources never reads
+ * them) and in the database so any worker node can parse or re-sync it.
+ */
+export const knowledgeFiles = pgTable("knowledge_files", {
+  sourceId: text("source_id")
+    .primaryKey()
+    .references(() => knowledgeSources.id, { onDelete: "cascade" }),
+  workspaceId: text("workspace_id")
+    .notNull()
+    .references(() => workspaces.id, { onDelete: "cascade" }),
+  filename: text("filename").notNull(),
+  /** The type found by reading the content (pdf, docx, csv, html, markdown, text). */
+  kind: text("kind").notNull(),
+  sizeBytes: bigint("size_bytes", { mode: "number" }).notNull(),
+  content: bytea("content").notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+});
 
 /** A visitor question the agent's knowledge had nothing relevant for: what to write next. */
 export const knowledgeGaps = pgTable(

@@ -46,7 +46,7 @@ export function createKnowledgeRetriever(db: Db): Retriever {
           // "Delivery › Delivery" says nothing more than "Delivery".
           title: h.heading && h.heading !== h.sourceName ? `${h.sourceName} › ${h.heading}` : h.sourceName,
           text: h.content,
-          url: null,
+          url: h.location && /^https?:\/\//.test(h.location) ? h.location : null,
         },
         score: h.score,
         matched: [],

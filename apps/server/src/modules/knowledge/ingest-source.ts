@@ -1,29 +1,35 @@
 import { and, eq } from "drizzle-orm";
 import { knowledgeSources } from "../../db/schema/index.ts";
+import type { Config } from "../../platform/config.ts";
 import type { Db } from "../../platform/db/client.ts";
 import type { EventBus } from "../../platform/events.ts";
 import { newId } from "../../platform/ids.ts";
 import type { QueueDefinition } from "../../platform/jobs.ts";
+import { createOutboundFetch } from "../../platform/outbound.ts";
 import type { Logger } from "../../platform/types.ts";
-import { type Block, blocksFromText, chunkBlocks } from "./chunk-text.ts";
+import { chunkBlocks } from "./chunk-text.ts";
+import { extractDocuments } from "./extract-source.ts";
 import { ftsConfigFor, ftsDocument } from "./fts-text.ts";
+import { IngestError } from "./ingest-error.ts";
 import { type NewChunk, replaceChunks, setSourceStatus } from "./knowledge.repo.ts";
+
+export { IngestError };
 
 export const INGEST_SOURCE_QUEUE = "knowledge.ingest-source";
 export type IngestJob = { workspaceId: string; sourceId: string };
-export type IngestDeps = { db: Db; logger: Logger; events: EventBus };
-
-/** A failure the person who added the source can act on, shown as the source's error. */
-export class IngestError extends Error {}
-
-function blocksOf(type: string, input: Record<string, unknown>): Block[] {
-  if (type === "text") return blocksFromText(String(input.text ?? ""));
-  if (type === "qa") {
-    const pairs = (input.pairs ?? []) as { question: string; answer: string }[];
-    return pairs.map((p) => ({ kind: "record" as const, text: `Q: ${p.question}\nA: ${p.answer}` }));
-  }
-  throw new IngestError(`Sources of type "${type}" cannot be processed by this version`);
+/** Websites redirect more than APIs do (http→https→www→/en/): five hops, each re-checked. */
+export function websiteFetch(config: Config): typeof fetch {
+  return createOutboundFetch({ allowPrivate: config.allowPrivateUrls }, { maxRedirects: 5 });
 }
+
+export type IngestDeps = {
+  db: Db;
+  logger: Logger;
+  events: EventBus;
+  config: Config;
+  /** SSRF-guarded fetch for website sources (platform/outbound.ts). */
+  outboundFetch: typeof fetch;
+};
 
 /**
  * Parses, chunks and indexes one source. Idempotent: a retry or a restart simply does it again,
@@ -52,20 +58,23 @@ export async function ingestSource(
   await setSourceStatus(deps.db, source.workspaceId, source.id, { status: "processing" });
   publish("processing");
   try {
-    const chunks = chunkBlocks(blocksOf(source.type, source.input));
-    if (chunks.length === 0) throw new IngestError("The source has no text to learn from");
-    const rows: NewChunk[] = chunks.map((c) => {
-      const indexed = [...c.headingPath, c.content].join("\n");
-      return {
-        id: newId("chk"),
-        position: c.position,
-        headingPath: c.headingPath,
-        content: c.content,
-        ftsConfig: ftsConfigFor(c.content),
-        document: ftsDocument(indexed),
-        tokens: c.tokens,
-      };
-    });
+    const rows: NewChunk[] = [];
+    for (const doc of await extractDocuments(deps, source)) {
+      for (const c of chunkBlocks(doc.blocks)) {
+        const indexed = [...c.headingPath, c.content].join("\n");
+        rows.push({
+          id: newId("chk"),
+          position: rows.length,
+          headingPath: c.headingPath,
+          location: doc.location,
+          content: c.content,
+          ftsConfig: ftsConfigFor(c.content),
+          document: ftsDocument(indexed),
+          tokens: c.tokens,
+        });
+      }
+    }
+    if (rows.length === 0) throw new IngestError("The source has no text to learn from");
     await replaceChunks(deps.db, source, rows);
     publish("ready");
   } catch (err) {

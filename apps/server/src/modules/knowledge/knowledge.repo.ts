@@ -1,12 +1,37 @@
 import { and, desc, eq, sql } from "drizzle-orm";
-import { knowledgeChunks, knowledgeSources } from "../../db/schema/index.ts";
+import { knowledgeChunks, knowledgeFiles, knowledgeSources } from "../../db/schema/index.ts";
 import type { Db } from "../../platform/db/client.ts";
 
 export type SourceRow = typeof knowledgeSources.$inferSelect;
 
-export async function insertSource(db: Db, row: typeof knowledgeSources.$inferInsert): Promise<SourceRow> {
-  const [created] = await db.insert(knowledgeSources).values(row).returning();
-  return created!;
+/** Inserts a source and, for an upload, its file in the same transaction. */
+export async function insertSource(
+  db: Db,
+  row: typeof knowledgeSources.$inferInsert,
+  file?: { filename: string; kind: string; content: Buffer },
+): Promise<SourceRow> {
+  return db.transaction(async (tx) => {
+    const [created] = await tx.insert(knowledgeSources).values(row).returning();
+    if (file) {
+      await tx.insert(knowledgeFiles).values({
+        sourceId: created!.id,
+        workspaceId: created!.workspaceId,
+        filename: file.filename,
+        kind: file.kind,
+        sizeBytes: file.content.length,
+        content: file.content,
+      });
+    }
+    return created!;
+  });
+}
+
+export async function findFile(db: Db, workspaceId: string, sourceId: string) {
+  const [row] = await db
+    .select()
+    .from(knowledgeFiles)
+    .where(and(eq(knowledgeFiles.workspaceId, workspaceId), eq(knowledgeFiles.sourceId, sourceId)));
+  return row;
 }
 
 export function findSources(db: Db, workspaceId: string, agentId: string): Promise<SourceRow[]> {
@@ -80,6 +105,7 @@ export type NewChunk = {
   id: string;
   position: number;
   headingPath: string[];
+  location: string | null;
   content: string;
   ftsConfig: string;
   /** The text to index (Thai segmented), which may differ from the stored content. */
@@ -111,6 +137,7 @@ export async function replaceChunks(
           sourceId: source.id,
           position: c.position,
           headingPath: c.headingPath,
+          location: c.location,
           content: c.content,
           ftsConfig: c.ftsConfig,
           tsv: sql`to_tsvector(${c.ftsConfig}::regconfig, ${c.document})`,
@@ -137,6 +164,7 @@ export type ChunkHit = {
   sourceName: string;
   content: string;
   headingPath: string[];
+  location: string | null;
   rank: number;
 };
 
@@ -157,6 +185,7 @@ export async function searchChunks(
       sourceName: knowledgeSources.name,
       content: knowledgeChunks.content,
       headingPath: knowledgeChunks.headingPath,
+      location: knowledgeChunks.location,
       rank: sql<number>`ts_rank_cd(${knowledgeChunks.tsv}, ${q})`,
     })
     .from(knowledgeChunks)

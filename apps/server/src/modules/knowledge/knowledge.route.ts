@@ -11,14 +11,14 @@ import {
   ZSourceList,
   ZSourceParams,
 } from "@minichat/contracts";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppContext } from "../../platform/context.ts";
-import { notFound } from "../../platform/errors.ts";
+import { AppError, notFound } from "../../platform/errors.ts";
 import { findAgent } from "../agents/agents.repo.ts";
 import { requireWorkspace } from "../auth/authenticate.ts";
-import { addSource, enqueueIngestion } from "./add-source.ts";
+import { addFileSource, addSource, enqueueIngestion, formatBytes } from "./add-source.ts";
 import {
   deleteSourceRow,
   findSource,
@@ -37,12 +37,27 @@ const errors = {
   409: ZErrorResponse,
 };
 
+const ZUpload = z
+  .object({
+    file: z
+      .string()
+      .meta({ format: "binary", description: "PDF, Word (.docx), text, Markdown, CSV or HTML" }),
+    name: z.string().optional().meta({ description: "Defaults to the file's name" }),
+  })
+  .meta({ description: "A file upload" });
+
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 export const toSource = (s: SourceRow): TSource => ({
   id: s.id,
   agentId: s.agentId,
   type: s.type as TSource["type"],
   name: s.name,
+  origin:
+    typeof s.input.filename === "string"
+      ? s.input.filename
+      : typeof s.input.url === "string"
+        ? s.input.url
+        : null,
   status: s.status as TSource["status"],
   error: s.error,
   sizeBytes: s.sizeBytes,
@@ -52,11 +67,54 @@ export const toSource = (s: SourceRow): TSource => ({
   readyAt: iso(s.readyAt),
 });
 
+/** The one file of a multipart upload (and its optional `name` field), size-capped while streaming. */
+async function readUpload(
+  req: FastifyRequest,
+  maxBytes: number,
+): Promise<{ filename: string; content: Buffer; name?: string }> {
+  let upload: { filename: string; content: Buffer } | undefined;
+  let name: string | undefined;
+  try {
+    for await (const part of req.parts({ limits: { fileSize: maxBytes, files: 1, fields: 5 } })) {
+      if (part.type === "file") {
+        if (part.fieldname !== "file" || upload) {
+          part.file.resume();
+          throw new AppError("VALIDATION_FAILED", 'Send exactly one file, in the field "file"');
+        }
+        const content = await part.toBuffer();
+        upload = { filename: part.filename ?? "", content };
+      } else if (part.fieldname === "name" && typeof part.value === "string") {
+        name = part.value;
+      }
+    }
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    const code = (err as { code?: string }).code;
+    if (code === "FST_REQ_FILE_TOO_LARGE") {
+      throw new AppError("PAYLOAD_TOO_LARGE", `The file is larger than the ${formatBytes(maxBytes)} limit`);
+    }
+    if (code?.startsWith("FST_")) {
+      throw new AppError("VALIDATION_FAILED", `The upload could not be read: ${(err as Error).message}`);
+    }
+    throw new AppError("BAD_REQUEST", "The upload could not be read");
+  }
+  if (!upload) throw new AppError("VALIDATION_FAILED", 'No file was sent; put it in the field "file"');
+  return name === undefined ? upload : { ...upload, name };
+}
+
 export function registerKnowledgeRoutes(app: FastifyInstance, ctx: AppContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ["Knowledge"];
   const base = "/api/v1/workspaces/:workspaceId/agents/:agentId";
-  const ingestDeps = { db: ctx.db, logger: app.log, events: ctx.events, jobs: ctx.jobs, config: ctx.config };
+  const ingestDeps = {
+    db: ctx.db,
+    logger: app.log,
+    events: ctx.events,
+    jobs: ctx.jobs,
+    config: ctx.config,
+    outboundFetch: ctx.knowledgeFetch,
+    outboundPolicy: ctx.outboundPolicy,
+  };
 
   r.post(
     `${base}/sources`,
@@ -64,9 +122,14 @@ export function registerKnowledgeRoutes(app: FastifyInstance, ctx: AppContext): 
       schema: {
         tags,
         summary:
-          "Add knowledge to an agent: pasted text or Q&A pairs. Answers 202 with the source queued; it becomes ready (or failed, with a reason) once processed.",
+          "Add knowledge to an agent: upload a file (multipart/form-data, field `file`), or send JSON with pasted text, Q&A pairs or a website. Answers 202 with the source queued; it becomes ready (or failed, with a reason) once processed.",
         params: ZAgentParams,
-        body: ZCreateSourceRequest,
+        body: {
+          content: {
+            "application/json": { schema: ZCreateSourceRequest },
+            "multipart/form-data": { schema: ZUpload },
+          },
+        } as unknown as typeof ZCreateSourceRequest,
         response: { 202: ZSource, ...errors },
       },
     },
@@ -75,12 +138,10 @@ export function registerKnowledgeRoutes(app: FastifyInstance, ctx: AppContext): 
         permission: { agent: ["update"] },
         scope: "knowledge:write",
       });
-      const row = await addSource(ingestDeps, {
-        workspaceId: access.workspaceId,
-        agentId: req.params.agentId,
-        userId: access.userId,
-        body: req.body,
-      });
+      const who = { workspaceId: access.workspaceId, agentId: req.params.agentId, userId: access.userId };
+      const row = req.isMultipart()
+        ? await addFileSource(ingestDeps, who, await readUpload(req, ctx.config.knowledgeMaxFileBytes))
+        : await addSource(ingestDeps, who, req.body);
       const fresh = await findSource(ctx.db, access.workspaceId, row.agentId, row.id);
       return reply.status(202).send(toSource(fresh ?? row));
     },

@@ -9,6 +9,7 @@ export type KnowledgeHit = {
   chunkId: string;
   content: string;
   heading: string | null;
+  location: string | null;
   /** 0..1: the share of the query's terms the passage matched (see text-match.ts). */
   score: number;
 };
@@ -46,6 +47,7 @@ export async function searchKnowledge(
       chunkId: h.chunkId,
       content: h.content,
       heading: h.headingPath.length ? h.headingPath.join(" › ") : null,
+      location: h.location,
       score: Math.round((scored.get(h.chunkId) ?? 0.1) * 1000) / 1000,
       rank: h.rank,
     }))
