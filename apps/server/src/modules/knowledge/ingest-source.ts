@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { knowledgeSources } from "../../db/schema/index.ts";
 import type { Config } from "../../platform/config.ts";
 import type { Db } from "../../platform/db/client.ts";
+import { AppError } from "../../platform/errors.ts";
 import type { EventBus } from "../../platform/events.ts";
 import { newId } from "../../platform/ids.ts";
 import type { QueueDefinition } from "../../platform/jobs.ts";
@@ -12,6 +13,7 @@ import { extractDocuments } from "./extract-source.ts";
 import { ftsConfigFor, ftsDocument } from "./fts-text.ts";
 import { IngestError } from "./ingest-error.ts";
 import { type NewChunk, replaceChunks, setSourceStatus } from "./knowledge.repo.ts";
+import { assertKnowledgeRoom } from "./knowledge-limit.ts";
 
 export { IngestError };
 
@@ -59,7 +61,21 @@ export async function ingestSource(
   publish("processing");
   try {
     const rows: NewChunk[] = [];
-    for (const doc of await extractDocuments(deps, source)) {
+    const documents = await extractDocuments(deps, source);
+    // A website's size is only known once read: it is recorded, and held to the limit, now.
+    let sizeBytes: number | undefined;
+    if (source.type === "url") {
+      sizeBytes = documents.reduce(
+        (n, d) => n + d.blocks.reduce((m, b) => m + Buffer.byteLength(b.text), 0),
+        0,
+      );
+      await assertKnowledgeRoom(deps.db, deps.config, source.workspaceId, sizeBytes - source.sizeBytes).catch(
+        (err: unknown) => {
+          throw err instanceof AppError ? new IngestError(err.message) : err;
+        },
+      );
+    }
+    for (const doc of documents) {
       for (const c of chunkBlocks(doc.blocks)) {
         const indexed = [...c.headingPath, c.content].join("\n");
         rows.push({
@@ -75,7 +91,7 @@ export async function ingestSource(
       }
     }
     if (rows.length === 0) throw new IngestError("The source has no text to learn from");
-    await replaceChunks(deps.db, source, rows);
+    await replaceChunks(deps.db, source, rows, sizeBytes);
     publish("ready");
   } catch (err) {
     const known = err instanceof IngestError;

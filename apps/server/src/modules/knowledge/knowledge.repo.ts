@@ -121,6 +121,8 @@ export async function replaceChunks(
   db: Db,
   source: { workspaceId: string; agentId: string; id: string },
   chunks: NewChunk[],
+  /** The source's size when it is only known after reading it (websites). */
+  sizeBytes?: number,
 ): Promise<void> {
   await db.transaction(async (tx) => {
     await tx
@@ -151,6 +153,7 @@ export async function replaceChunks(
         status: "ready",
         error: null,
         chunkCount: chunks.length,
+        ...(sizeBytes === undefined ? {} : { sizeBytes }),
         readyAt: new Date(),
         updatedAt: new Date(),
       })
