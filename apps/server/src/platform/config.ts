@@ -67,6 +67,7 @@ export const ZEnv = z.object({
     .min(1024)
     .default(10 * 1024 * 1024),
   KNOWLEDGE_MAX_CRAWL_PAGES: z.coerce.number().int().min(1).max(10_000).default(50),
+  KNOWLEDGE_FETCH_TIMEOUT_SECONDS: z.coerce.number().min(0.05).max(300).default(15),
   DEFAULT_AGENT_MODEL: z
     .string()
     .regex(/^[a-z-]+:.+$/, 'must be "provider:model", e.g. openai:gpt-4o-mini')
@@ -141,6 +142,8 @@ export type Config = {
   knowledgeMaxFileBytes: number;
   /** Most pages one sitemap or crawl source may read (a request may ask for fewer). */
   knowledgeMaxCrawlPages: number;
+  /** How long one web page (or robots.txt, or sitemap) may take to arrive, headers and body. */
+  knowledgeFetchTimeoutMs: number;
   /** Provider and model of new agents; builtin unless set or a provider is configured. */
   defaultModel: { provider: string; model: string };
   /** Providers configured platform-wide (only those with a key or base URL). */
@@ -221,6 +224,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     knowledgeMaxBytesPerWorkspace: e.KNOWLEDGE_MAX_BYTES_PER_WORKSPACE,
     knowledgeMaxFileBytes: e.KNOWLEDGE_MAX_FILE_BYTES,
     knowledgeMaxCrawlPages: e.KNOWLEDGE_MAX_CRAWL_PAGES,
+    knowledgeFetchTimeoutMs: Math.round(e.KNOWLEDGE_FETCH_TIMEOUT_SECONDS * 1000),
     providers,
     defaultModel: defaultModel(e.DEFAULT_AGENT_MODEL, providers),
     llm: {
