@@ -113,3 +113,50 @@ export const ZKnowledgeGaps = z
     ),
   })
   .meta({ id: "KnowledgeGaps" });
+
+/** Providers MiniChat can compute embeddings with (semantic search). */
+export const EMBEDDING_PROVIDERS = ["openai", "ollama", "openai-compatible"] as const;
+export const ZEmbeddingProviderId = z.enum(EMBEDDING_PROVIDERS);
+export type TEmbeddingProviderId = z.infer<typeof ZEmbeddingProviderId>;
+
+export const ZEmbeddingChoice = z.strictObject({
+  provider: ZEmbeddingProviderId,
+  model: z.string().trim().min(1, "model is required").max(200).meta({ example: "text-embedding-3-small" }),
+});
+export type TEmbeddingChoice = z.infer<typeof ZEmbeddingChoice>;
+
+export const ZUpdateKnowledgeSettingsRequest = z.strictObject({
+  embedding: ZEmbeddingChoice.nullable().meta({
+    description:
+      "The embedding model for semantic search, using the workspace's credentials for that provider (or the platform's). null: use the platform's default, if any.",
+  }),
+});
+export type TUpdateKnowledgeSettingsRequest = z.infer<typeof ZUpdateKnowledgeSettingsRequest>;
+
+export const ZKnowledgeSettings = z
+  .object({
+    embedding: ZEmbeddingChoice.nullable().meta({ description: "The workspace's own choice; null: none" }),
+    effective: ZEmbeddingChoice.extend({ source: z.enum(["workspace", "platform"]) })
+      .nullable()
+      .meta({ description: "The model semantic search uses now; null: none is configured" }),
+    semanticSearch: z.enum(["on", "off", "unavailable"]).meta({
+      description:
+        "on: passages are embedded and searched by meaning too; off: no embedding model; unavailable: the database lacks pgvector (search stays lexical)",
+    }),
+    dimensions: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: "Vector size of the current model, once known" }),
+    embeddedChunks: z.number().int().meta({ description: "Passages embedded with the current model" }),
+    totalChunks: z.number().int(),
+    lastError: z
+      .string()
+      .nullable()
+      .meta({
+        description:
+          "Why embedding last failed (cleared once it works again); search stays lexical meanwhile",
+      }),
+  })
+  .meta({ id: "KnowledgeSettings" });
+export type TKnowledgeSettings = z.infer<typeof ZKnowledgeSettings>;

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { EMBEDDING_PROVIDERS, type TEmbeddingChoice } from "@minichat/contracts";
 import { z } from "zod";
 
 // The only module that reads the environment. Everything else receives a `Config`.
@@ -77,6 +78,11 @@ export const ZEnv = z.object({
   LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
   LLM_BREAKER_THRESHOLD: z.coerce.number().int().min(1).default(5),
   LLM_BREAKER_COOLDOWN_SECONDS: z.coerce.number().min(0.05).default(30),
+  EMBEDDING_MODEL: z
+    .string()
+    .regex(/^[a-z-]+:.+$/, 'must be "provider:model", e.g. openai:text-embedding-3-small')
+    .optional(),
+  EMBEDDING_BATCH_SIZE: z.coerce.number().int().min(1).max(2048).default(64),
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_BASE_URL: url(["http", "https"]).optional(),
   ANTHROPIC_API_KEY: z.string().optional(),
@@ -148,6 +154,12 @@ export type Config = {
   defaultModel: { provider: string; model: string };
   /** Providers configured platform-wide (only those with a key or base URL). */
   providers: Partial<Record<LlmProviderId, ProviderEnv>>;
+  embedding: {
+    /** The platform's embedding model (semantic search) for workspaces that chose none. */
+    model: TEmbeddingChoice | undefined;
+    /** Texts sent in one embedding request. */
+    batchSize: number;
+  };
   llm: {
     timeoutMs: number;
     idleTimeoutMs: number;
@@ -227,6 +239,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     knowledgeFetchTimeoutMs: Math.round(e.KNOWLEDGE_FETCH_TIMEOUT_SECONDS * 1000),
     providers,
     defaultModel: defaultModel(e.DEFAULT_AGENT_MODEL, providers),
+    embedding: { model: embeddingModel(e.EMBEDDING_MODEL, providers), batchSize: e.EMBEDDING_BATCH_SIZE },
     llm: {
       timeoutMs: Math.round(e.LLM_TIMEOUT_SECONDS * 1000),
       idleTimeoutMs: Math.round(e.LLM_IDLE_TIMEOUT_SECONDS * 1000),
@@ -294,6 +307,33 @@ function defaultModel(
   if (!first) return { provider: "builtin", model: "builtin" };
   const models = providers[first]?.models ?? [];
   return { provider: first, model: models[0] ?? STARTER_MODELS[first] };
+}
+
+function embeddingModel(
+  value: string | undefined,
+  providers: Partial<Record<LlmProviderId, ProviderEnv>>,
+): TEmbeddingChoice | undefined {
+  if (!value) return undefined;
+  const i = value.indexOf(":");
+  const provider = value.slice(0, i);
+  if (!(EMBEDDING_PROVIDERS as readonly string[]).includes(provider)) {
+    throw new ConfigError(
+      `Invalid environment variable EMBEDDING_MODEL: unknown provider "${provider}" (use one of ${EMBEDDING_PROVIDERS.join(", ")})`,
+    );
+  }
+  const choice = { provider: provider as TEmbeddingChoice["provider"], model: value.slice(i + 1) };
+  // The model is reached with that provider's own platform settings: they must be there.
+  if (!providers[choice.provider]) {
+    const needs = {
+      openai: "OPENAI_API_KEY",
+      ollama: "OLLAMA_BASE_URL",
+      "openai-compatible": "OPENAI_COMPATIBLE_BASE_URL",
+    };
+    throw new ConfigError(
+      `Invalid environment variable EMBEDDING_MODEL: ${provider} is not configured (set ${needs[choice.provider]})`,
+    );
+  }
+  return choice;
 }
 
 /** Embedded mode keeps a generated secret in DATA_DIR so restarts keep sessions and ciphertexts valid. */

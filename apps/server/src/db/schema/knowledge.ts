@@ -119,3 +119,18 @@ export const knowledgeGaps = pgTable(
   },
   (t) => [index("knowledge_gaps_agent_idx").on(t.workspaceId, t.agentId, t.normalized)],
 );
+
+/**
+ * A workspace's knowledge settings: its own embedding model (null: the platform's, if any) and
+ * why embedding last failed. The vectors themselves live in `knowledge_embeddings`, which is
+ * created at runtime (vector-store.ts) because it needs pgvector and migrations must not.
+ */
+export const knowledgeSettings = pgTable("knowledge_settings", {
+  workspaceId: text("workspace_id")
+    .primaryKey()
+    .references(() => workspaces.id, { onDelete: "cascade" }),
+  embeddingProvider: text("embedding_provider"),
+  embeddingModel: text("embedding_model"),
+  embeddingError: text("embedding_error"),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
