@@ -1,11 +1,41 @@
+import { crawlPages } from "./crawl-pages.ts";
 import type { SourceDocument } from "./extract-source.ts";
-import { IngestError } from "./ingest-error.ts";
 import type { IngestDeps } from "./ingest-source.ts";
+import { readPage, type SiteReader } from "./read-page.ts";
+import { createRobots } from "./robots.ts";
+import { sitemapPageUrls } from "./sitemap.ts";
 
-/** A website source → one document per page read. Being written (issue 4). */
+/**
+ * A website source → one document per page read, located by the page's URL.
+ * page: that page alone, and any failure fails the source with its reason.
+ * sitemap: the pages the site's sitemap lists; crawl: same-site links followed breadth-first.
+ * In both, pages that fail are skipped as long as one page could be read.
+ */
 export async function readWebsite(
-  _deps: IngestDeps,
+  deps: IngestDeps,
   input: { url: string; mode: "page" | "sitemap" | "crawl"; maxPages: number },
 ): Promise<SourceDocument[]> {
-  throw new IngestError(`Reading ${input.url} is not possible yet`);
+  const fetch = deps.outboundFetch;
+  const timeoutMs = deps.config.knowledgeFetchTimeoutMs;
+  const reader: SiteReader = {
+    fetch,
+    timeoutMs,
+    maxBytes: deps.config.knowledgeMaxFileBytes,
+    robots: createRobots({ fetch, timeoutMs }),
+    logger: deps.logger,
+  };
+  const start = new URL(input.url);
+  const maxPages = Math.max(1, Math.min(input.maxPages, deps.config.knowledgeMaxCrawlPages));
+  switch (input.mode) {
+    case "page": {
+      const page = await readPage(reader, start);
+      return [{ location: page.url.href, blocks: page.blocks }];
+    }
+    case "sitemap": {
+      const urls = await sitemapPageUrls({ ...reader }, start, maxPages);
+      return crawlPages(reader, urls, { maxPages, follow: false });
+    }
+    case "crawl":
+      return crawlPages(reader, [start], { maxPages, follow: true });
+  }
 }
