@@ -20,6 +20,12 @@ const SKIP = new Set([
   "OBJECT",
   "FORM",
   "BUTTON",
+  // Head elements, when a page without <body> had them moved into one (see parseDocument).
+  "HEAD",
+  "TITLE",
+  "META",
+  "LINK",
+  "BASE",
 ]);
 const BLOCK_TEXT = new Set(["P", "LI", "PRE", "BLOCKQUOTE", "DT", "DD", "FIGCAPTION", "CAPTION", "ADDRESS"]);
 
@@ -36,7 +42,7 @@ type Node = {
  * Readability picks the main content when it can find one; otherwise the whole body is read.
  */
 export function htmlToDocument(html: string, url: string | null): HtmlDocument {
-  const { document } = parseHTML(html);
+  const document = parseDocument(html);
   const links = collectLinks(document, url);
   const rawTitle = document.querySelector("title")?.textContent?.trim() || null;
   let root: Node | null = null;
@@ -53,9 +59,9 @@ export function htmlToDocument(html: string, url: string | null): HtmlDocument {
   } catch {
     root = null;
   }
-  root ??= parseHTML(html).document.body as unknown as Node | null;
+  root ??= parseDocument(html).body as unknown as Node | null;
   const blocks: Block[] = [];
-  if (root) walk(root, blocks);
+  if (root) walk(withLineBreaks(root), blocks);
   for (let i = blocks.length - 1; i >= 0; i--) {
     const b = blocks[i]!;
     if (b.kind === "paragraph" && b.text === "") blocks.splice(i, 1); // the boundary markers
@@ -64,6 +70,33 @@ export function htmlToDocument(html: string, url: string | null): HtmlDocument {
   if (title && !blocks.some((b) => b.kind === "heading"))
     blocks.unshift({ kind: "heading", level: 1, text: title });
   return { title, blocks, links };
+}
+
+/**
+ * linkedom builds a usable document only from a whole page with a <body> tag; it gives an empty
+ * body for "", a fragment, or a page that leaves <body> out (valid HTML, and common). Those are
+ * put in a complete shell first, as a browser would.
+ */
+function parseDocument(html: string) {
+  try {
+    const { document } = parseHTML(html);
+    if (document.documentElement?.nodeName === "HTML" && document.querySelector("body")) return document;
+  } catch {
+    // fall through to the shell
+  }
+  const inner = html.replace(/<!doctype[^>]*>|<\/?(?:html|body)(?:\s[^>]*)?>/gi, "");
+  return parseHTML(`<!doctype html><html><head></head><body>${inner}</body></html>`).document;
+}
+
+/** <br> has no text of its own: without this, "line one<br>line two" would read "line oneline two". */
+function withLineBreaks(root: Node): Node {
+  const el = root as unknown as {
+    querySelectorAll(s: string): ArrayLike<{ replaceWith(n: unknown): void }>;
+    ownerDocument: { createTextNode(t: string): unknown };
+  };
+  for (const br of Array.from(el.querySelectorAll("br")))
+    br.replaceWith(el.ownerDocument.createTextNode("\n"));
+  return root;
 }
 
 const squash = (s: string) => s.replace(/\s+/g, " ").trim();
@@ -148,6 +181,15 @@ function collectLinks(
   base: string | null,
 ): string[] {
   if (!base) return [];
+  // A <base href> changes what every relative link points to.
+  const declared = document.querySelectorAll("base[href]")[0]?.getAttribute("href");
+  if (declared) {
+    try {
+      base = new URL(declared, base).href;
+    } catch {
+      // an unparseable <base> is ignored, as browsers do
+    }
+  }
   const seen = new Set<string>();
   for (const a of Array.from(document.querySelectorAll("a[href]"))) {
     const href = a.getAttribute("href");
