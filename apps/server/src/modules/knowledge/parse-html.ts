@@ -10,6 +10,7 @@ export type HtmlDocument = {
 };
 
 const HEADING = /^H([1-6])$/;
+const LEVEL = "data-minichat-level";
 const SKIP = new Set([
   "SCRIPT",
   "STYLE",
@@ -35,23 +36,40 @@ type Node = {
   textContent: string | null;
   childNodes: ArrayLike<Node>;
   querySelectorAll?: (s: string) => ArrayLike<Node>;
+  getAttribute?: (name: string) => string | null;
 };
 
 /**
  * An HTML page → its readable text as blocks (headings kept, scripts and navigation dropped).
  * Readability picks the main content when it can find one; otherwise the whole body is read.
+ * `wholeDocument` skips that choice for HTML that is all content (a converted Word document).
  */
-export function htmlToDocument(html: string, url: string | null): HtmlDocument {
+export function htmlToDocument(
+  html: string,
+  url: string | null,
+  opts: { wholeDocument?: boolean } = {},
+): HtmlDocument {
   const document = parseDocument(html);
   const links = collectLinks(document, url);
   const rawTitle = document.querySelector("title")?.textContent?.trim() || null;
+  // Readability renames every H1 to H2, which would make an H2 below it a sibling instead of a
+  // subsection: each heading's own level is written down first (attributes survive the rename).
+  const headings = document.querySelectorAll("h1, h2, h3, h4, h5, h6") as ArrayLike<{
+    nodeName: string;
+    setAttribute(name: string, value: string): void;
+  }>;
+  for (const h of Array.from(headings)) {
+    h.setAttribute(LEVEL, h.nodeName.slice(1));
+  }
   let root: Node | null = null;
   let title = rawTitle;
   try {
     // Readability mutates the document it reads; the links were collected first.
-    const article = new Readability(document as unknown as ConstructorParameters<typeof Readability>[0], {
-      charThreshold: 200,
-    }).parse();
+    const article = opts.wholeDocument
+      ? null
+      : new Readability(document as unknown as ConstructorParameters<typeof Readability>[0], {
+          charThreshold: 200,
+        }).parse();
     if (article?.content) {
       root = parseHTML(`<html><body>${article.content}</body></html>`).document.body as unknown as Node;
       title = article.title?.trim() || rawTitle;
@@ -113,7 +131,8 @@ function walk(node: Node, out: Block[]): void {
     const heading = HEADING.exec(child.nodeName);
     if (heading) {
       const text = squash(child.textContent ?? "");
-      if (text) out.push({ kind: "heading", level: Number(heading[1]), text });
+      const level = Number(child.getAttribute?.(LEVEL)) || Number(heading[1]);
+      if (text) out.push({ kind: "heading", level, text });
     } else if (child.nodeName === "TR") {
       const cells = Array.from(child.childNodes)
         .filter((c) => c.nodeName === "TD" || c.nodeName === "TH")
