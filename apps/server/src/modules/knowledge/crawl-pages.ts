@@ -1,7 +1,7 @@
 import { sha256Hex } from "../../platform/crypto.ts";
 import type { SourceDocument } from "./extract-source.ts";
 import { IngestError } from "./ingest-error.ts";
-import { readPage, type SiteReader } from "./read-page.ts";
+import { assertHasText, readPage, type SiteReader } from "./read-page.ts";
 import { RobotsError } from "./robots.ts";
 import { cleanUrl, mayBePage, pageKey, siteKey } from "./site-urls.ts";
 
@@ -58,7 +58,7 @@ export async function crawlPages(r: SiteReader, start: URL[], o: Options): Promi
           if (sites.has(siteKey(u)) && mayBePage(u)) enqueue(u);
         }
       }
-      if (page.blocks.length === 0) throw new IngestError("The page has no text to learn from");
+      assertHasText(page);
       const fingerprint = sha256Hex(JSON.stringify(page.blocks));
       if (readContents.has(fingerprint)) return; // the same page under another address
       readContents.add(fingerprint);

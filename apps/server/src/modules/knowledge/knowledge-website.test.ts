@@ -186,6 +186,18 @@ describe("a single page", () => {
     expect(await search(owner, "espresso")).toEqual([]);
   });
 
+  it("a page that draws itself with JavaScript fails with a reason that says so", async () => {
+    const s = await site({
+      "/app": page("Bean There", '<div id="root"></div><script src="/bundle.js"></script>'),
+    });
+    const owner = await newOwner();
+    const src = await addWebsite(owner, { url: `${s.base}/app` });
+    expect(src).toMatchObject({ status: "failed", chunkCount: 0 });
+    expect(src.error).toBe(
+      "The page has no readable text (it may build its content with JavaScript, which is not run)",
+    );
+  });
+
   it("Russian in windows-1251 (header charset) and Thai in TIS-620 (meta charset) are found by search", async () => {
     const ru = "Доставка кофе. Мы бесплатно доставляем свежеобжаренный кофе в пределах пяти километров.";
     const th = "การจัดส่ง เราจัดส่งเมล็ดกาแฟฟรีในระยะห้ากิโลเมตร ค่าส่งสำหรับระยะไกลกว่านั้นคือห้าสิบบาท";

@@ -52,6 +52,15 @@ export async function readPage(r: SiteReader, url: URL): Promise<Page> {
   return { url: got.url, blocks: doc.blocks, links: doc.links };
 }
 
+/** A page whose only text is its title (an app that draws itself with JavaScript) teaches nothing. */
+export function assertHasText(page: Page): void {
+  if (!page.blocks.some((b) => b.kind !== "heading")) {
+    throw new IngestError(
+      "The page has no readable text (it may build its content with JavaScript, which is not run)",
+    );
+  }
+}
+
 const mediaType = (contentType: string | null) => (contentType ?? "").split(";")[0]!.trim().toLowerCase();
 
 function contentKind(got: Fetched): "html" | "text" | null {

@@ -1,7 +1,7 @@
 import { crawlPages } from "./crawl-pages.ts";
 import type { SourceDocument } from "./extract-source.ts";
 import type { IngestDeps } from "./ingest-source.ts";
-import { readPage, type SiteReader } from "./read-page.ts";
+import { assertHasText, readPage, type SiteReader } from "./read-page.ts";
 import { createRobots } from "./robots.ts";
 import { sitemapPageUrls } from "./sitemap.ts";
 
@@ -29,6 +29,7 @@ export async function readWebsite(
   switch (input.mode) {
     case "page": {
       const page = await readPage(reader, start);
+      assertHasText(page);
       return [{ location: page.url.href, blocks: page.blocks }];
     }
     case "sitemap": {
