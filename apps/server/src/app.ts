@@ -32,6 +32,8 @@ import { createMailer, type Mailer } from "./modules/email/index.ts";
 import { registerHealthRoutes } from "./modules/health/health.route.ts";
 import { websiteFetch } from "./modules/knowledge/ingest-source.ts";
 import { registerKnowledgeRoutes } from "./modules/knowledge/knowledge.route.ts";
+import { registerKnowledgeSettingsRoutes } from "./modules/knowledge/knowledge-settings.route.ts";
+import { createKnowledgeVectors } from "./modules/knowledge/knowledge-vectors.ts";
 import { registerPageRoutes } from "./modules/pages/pages.route.ts";
 import { createModelResolver } from "./modules/providers/model-resolver.ts";
 import { createPriceBook } from "./modules/providers/prices.ts";
@@ -122,6 +124,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const knowledgeFetch = websiteFetch(config);
   const prices = createPriceBook(database.db);
   const models = createModelResolver({ db: database.db, config, keyRing, prices, outboundFetch });
+  const vectors = createKnowledgeVectors({
+    database,
+    config,
+    keyRing,
+    outboundFetch,
+    logger: app.log,
+    jobs: deps.jobs,
+    retryInitialDelayMs: deps.llmRetryDelayMs,
+  });
   const ctx: AppContext = {
     config,
     database,
@@ -142,6 +153,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     knowledgeFetch,
     prices,
     models,
+    vectors,
     engine: {
       db: database.db,
       database,
@@ -152,7 +164,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       outboundFetch,
       prices,
       logger: app.log,
-      retriever: deps.retriever ?? createKnowledgeRetriever(database.db),
+      retriever: deps.retriever ?? createKnowledgeRetriever({ db: database.db, vectors }),
       caller: createModelCaller({ models, config, retryInitialDelayMs: deps.llmRetryDelayMs }),
     },
   };
@@ -254,6 +266,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerOpenAiRoutes(app, ctx);
   registerUsageRoutes(app, ctx);
   registerKnowledgeRoutes(app, ctx);
+  registerKnowledgeSettingsRoutes(app, ctx);
   registerPageRoutes(app, ctx);
 
   await app.ready();

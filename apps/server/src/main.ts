@@ -158,7 +158,7 @@ async function start(config: Config, opts: { http: boolean }): Promise<number> {
   await runMigrations(database);
   if (!database.vectorAvailable) {
     log.warn(
-      "pgvector is not installed in this PostgreSQL: semantic search is disabled, lexical search still works",
+      "pgvector is not installed in this PostgreSQL: semantic knowledge search is off (lexical search works) and no embedding model is called; install the extension and restart to turn it on",
     );
   }
   const redis = config.redisUrl ? await openRedis(config.redisUrl) : undefined;

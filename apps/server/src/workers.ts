@@ -1,9 +1,13 @@
 import { createMailer, type Mailer } from "./modules/email/index.ts";
+import { EMBED_CHUNKS_QUEUE, embeddingQueues } from "./modules/knowledge/embed-chunks.ts";
 import { ingestionQueues, websiteFetch } from "./modules/knowledge/ingest-source.ts";
+import { createKnowledgeVectors } from "./modules/knowledge/knowledge-vectors.ts";
 import type { Config } from "./platform/config.ts";
+import { createKeyRing } from "./platform/crypto.ts";
 import type { Database } from "./platform/db/client.ts";
 import { createEventBus, type EventBus } from "./platform/events.ts";
 import { createJobs, type Jobs } from "./platform/jobs.ts";
+import { createOutboundFetch } from "./platform/outbound.ts";
 import type { Logger } from "./platform/types.ts";
 
 /**
@@ -27,14 +31,33 @@ export async function startWorkers(
   const events = createEventBus((err, event) =>
     logger.error({ err, event: event.type }, "event listener failed"),
   );
+  const vectors = createKnowledgeVectors({
+    database,
+    config,
+    keyRing: createKeyRing(config.secretKey, config.previousSecretKeys),
+    outboundFetch: createOutboundFetch({ allowPrivate: config.allowPrivateUrls }),
+    logger,
+    jobs,
+  });
   await jobs.register(
     [
       ...mailer.queues,
-      ...ingestionQueues({ db: database.db, logger, events, config, outboundFetch: websiteFetch(config) }),
+      ...ingestionQueues({
+        db: database.db,
+        logger,
+        events,
+        config,
+        outboundFetch: websiteFetch(config),
+        vectors,
+      }),
+      ...embeddingQueues(vectors),
     ] as never,
     {
       work: true,
     },
   );
+  // The platform's embedding model may have changed since the last start: workspaces using it
+  // are re-embedded in the background.
+  if (vectors.enabled && config.embedding.model) await jobs.send(EMBED_CHUNKS_QUEUE, {});
   return { jobs, mailer, events };
 }

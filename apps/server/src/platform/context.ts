@@ -3,6 +3,7 @@ import type { AuthnDeps } from "../modules/auth/authenticate.ts";
 import type { Auth } from "../modules/auth/create-auth.ts";
 import type { EngineDeps } from "../modules/conversations/run-turn.ts";
 import type { Mailer } from "../modules/email/index.ts";
+import type { KnowledgeVectors } from "../modules/knowledge/knowledge-vectors.ts";
 import type { ModelResolver } from "../modules/providers/model-resolver.ts";
 import type { PriceBook } from "../modules/providers/prices.ts";
 import type { Config } from "./config.ts";
@@ -35,6 +36,8 @@ export type AppContext = {
   knowledgeFetch: typeof fetch;
   prices: PriceBook;
   models: ModelResolver;
+  /** Semantic knowledge search: embedding models and the vector store (off without pgvector). */
+  vectors: KnowledgeVectors;
   /** What a conversation turn needs (see conversations/run-turn.ts). */
   engine: EngineDeps;
 };

@@ -1,6 +1,5 @@
-import type { Db } from "../../platform/db/client.ts";
 import type { AgentRow } from "../agents/agents.repo.ts";
-import { searchKnowledge } from "../knowledge/search-knowledge.ts";
+import { type SearchDeps, searchKnowledge } from "../knowledge/search-knowledge.ts";
 import type { Passage } from "./builtin-responder.ts";
 import { rankPassages, type ScoredPassage } from "./text-match.ts";
 
@@ -33,12 +32,12 @@ export function quickAnswerPassages(agent: AgentRow): Passage[] {
 }
 
 /** Quick answers and the agent's indexed knowledge, merged by score. */
-export function createKnowledgeRetriever(db: Db): Retriever {
+export function createKnowledgeRetriever(search: SearchDeps): Retriever {
   return {
     async retrieve({ workspaceId, agent, query, limit, hasKnowledge }) {
       const quick = rankPassages(query, quickAnswerPassages(agent), limit);
       if (hasKnowledge === false) return quick;
-      const hits = await searchKnowledge(db, { workspaceId, agentId: agent.id, query, limit });
+      const hits = await searchKnowledge(search, { workspaceId, agentId: agent.id, query, limit });
       const found: RetrievedPassage[] = hits.map((h) => ({
         passage: {
           id: h.chunkId,

@@ -9,11 +9,13 @@ import type { QueueDefinition } from "../../platform/jobs.ts";
 import { createOutboundFetch } from "../../platform/outbound.ts";
 import type { Logger } from "../../platform/types.ts";
 import { chunkBlocks } from "./chunk-text.ts";
+import { embeddingText, embedNewChunks, scheduleReembed } from "./embed-chunks.ts";
 import { extractDocuments } from "./extract-source.ts";
 import { ftsConfigFor, ftsDocument } from "./fts-text.ts";
 import { IngestError } from "./ingest-error.ts";
 import { type NewChunk, replaceChunks, setSourceStatus } from "./knowledge.repo.ts";
 import { assertKnowledgeRoom } from "./knowledge-limit.ts";
+import type { KnowledgeVectors } from "./knowledge-vectors.ts";
 
 export { IngestError };
 
@@ -31,6 +33,8 @@ export type IngestDeps = {
   config: Config;
   /** SSRF-guarded fetch for website sources (platform/outbound.ts). */
   outboundFetch: typeof fetch;
+  /** Embeds the passages when the workspace has an embedding model (semantic search). */
+  vectors: KnowledgeVectors;
 };
 
 /**
@@ -91,7 +95,19 @@ export async function ingestSource(
       }
     }
     if (rows.length === 0) throw new IngestError("The source has no text to learn from");
-    await replaceChunks(deps.db, source, rows, sizeBytes);
+    // Vectors go in with the chunks, so a ready source is searchable by meaning at once. A
+    // failing embedding provider leaves it ready for lexical search and retries in the background.
+    const { embeddings, retry } = await embedNewChunks(
+      deps.vectors,
+      source.workspaceId,
+      rows.map((r) => embeddingText(r.headingPath, r.content)),
+    );
+    await replaceChunks(deps.db, source, rows, sizeBytes, embeddings ?? undefined);
+    // The model may have changed while this source was embedded; the re-embedding job for the
+    // new one may have run before these chunks existed.
+    const changed =
+      embeddings && (await deps.vectors.embedderFor(source.workspaceId))?.key !== embeddings.model;
+    if ((retry && deps.vectors.jobs) || changed) await scheduleReembed(deps.vectors, source.workspaceId);
     publish("ready");
   } catch (err) {
     const known = err instanceof IngestError;

@@ -1,6 +1,7 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import { knowledgeChunks, knowledgeFiles, knowledgeSources } from "../../db/schema/index.ts";
 import type { Db } from "../../platform/db/client.ts";
+import { insertEmbeddings } from "./vector-store.ts";
 
 export type SourceRow = typeof knowledgeSources.$inferSelect;
 
@@ -114,8 +115,9 @@ export type NewChunk = {
 };
 
 /**
- * Swaps a source's chunks for new ones and marks it ready, in one transaction: searches see
- * either the old chunks or the new, never a mix, and a failed re-sync keeps the old ones.
+ * Swaps a source's chunks (and their vectors, if any) for new ones and marks it ready, in one
+ * transaction: searches see either the old chunks or the new, never a mix, and a failed
+ * re-sync keeps the old ones.
  */
 export async function replaceChunks(
   db: Db,
@@ -123,6 +125,8 @@ export async function replaceChunks(
   chunks: NewChunk[],
   /** The source's size when it is only known after reading it (websites). */
   sizeBytes?: number,
+  /** One vector per chunk, in order, computed with `model`. */
+  embeddings?: { model: string; vectors: number[][] },
 ): Promise<void> {
   await db.transaction(async (tx) => {
     await tx
@@ -144,6 +148,18 @@ export async function replaceChunks(
           ftsConfig: c.ftsConfig,
           tsv: sql`to_tsvector(${c.ftsConfig}::regconfig, ${c.document})`,
           tokens: c.tokens,
+        })),
+      );
+    }
+    if (embeddings) {
+      await insertEmbeddings(
+        tx,
+        embeddings.model,
+        chunks.map((c, i) => ({
+          chunkId: c.id,
+          workspaceId: source.workspaceId,
+          agentId: source.agentId,
+          vector: embeddings.vectors[i]!,
         })),
       );
     }

@@ -114,6 +114,7 @@ export function registerKnowledgeRoutes(app: FastifyInstance, ctx: AppContext): 
     config: ctx.config,
     outboundFetch: ctx.knowledgeFetch,
     outboundPolicy: ctx.outboundPolicy,
+    vectors: ctx.vectors,
   };
 
   r.post(
@@ -252,12 +253,15 @@ export function registerKnowledgeRoutes(app: FastifyInstance, ctx: AppContext): 
       });
       if (!(await findAgent(ctx.db, access.workspaceId, req.params.agentId))) throw notFound("Agent");
       return {
-        results: await searchKnowledge(ctx.db, {
-          workspaceId: access.workspaceId,
-          agentId: req.params.agentId,
-          query: req.body.query,
-          limit: req.body.limit,
-        }),
+        results: await searchKnowledge(
+          { db: ctx.db, vectors: ctx.vectors },
+          {
+            workspaceId: access.workspaceId,
+            agentId: req.params.agentId,
+            query: req.body.query,
+            limit: req.body.limit,
+          },
+        ),
       };
     },
   );
