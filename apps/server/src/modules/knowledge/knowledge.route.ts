@@ -44,7 +44,9 @@ const ZUpload = z
       .meta({ format: "binary", description: "PDF, Word (.docx), text, Markdown, CSV or HTML" }),
     name: z.string().optional().meta({ description: "Defaults to the file's name" }),
   })
-  .meta({ description: "A file upload" });
+  .meta({ description: "A file upload" })
+  // The parts are read by the handler as they stream in, so the body seen by validation is empty.
+  .nullish();
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 export const toSource = (s: SourceRow): TSource => ({
