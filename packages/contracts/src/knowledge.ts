@@ -138,7 +138,10 @@ export const ZKnowledgeSettings = z
     embedding: ZEmbeddingChoice.nullable().meta({ description: "The workspace's own choice; null: none" }),
     effective: ZEmbeddingChoice.extend({ source: z.enum(["workspace", "platform"]) })
       .nullable()
-      .meta({ description: "The model semantic search uses now; null: none is configured" }),
+      .meta({
+        description:
+          "The model passages are embedded with (when semanticSearch is on); null: none is configured, or its provider is not",
+      }),
     semanticSearch: z.enum(["on", "off", "unavailable"]).meta({
       description:
         "on: passages are embedded and searched by meaning too; off: no embedding model; unavailable: the database lacks pgvector (search stays lexical)",
@@ -150,13 +153,9 @@ export const ZKnowledgeSettings = z
       .meta({ description: "Vector size of the current model, once known" }),
     embeddedChunks: z.number().int().meta({ description: "Passages embedded with the current model" }),
     totalChunks: z.number().int(),
-    lastError: z
-      .string()
-      .nullable()
-      .meta({
-        description:
-          "Why embedding last failed (cleared once it works again); search stays lexical meanwhile",
-      }),
+    lastError: z.string().nullable().meta({
+      description: "Why embedding last failed (cleared once it works again); search stays lexical meanwhile",
+    }),
   })
   .meta({ id: "KnowledgeSettings" });
 export type TKnowledgeSettings = z.infer<typeof ZKnowledgeSettings>;
