@@ -35,14 +35,14 @@ export async function readFileContent(file: UploadedFile): Promise<SourceDocumen
 }
 
 /**
- * Text files are UTF-8 (checked at upload), with or without a byte-order mark; Windows tools
- * also save "Unicode" text as UTF-16 with a mark. A bad byte past the part checked at upload
- * becomes U+FFFD rather than failing the whole file.
+ * Text files are UTF-8 (checked at upload), with or without a byte-order mark (dropped here);
+ * Windows tools also save "Unicode" text as UTF-16 with a mark. A bad byte past the part checked
+ * at upload becomes U+FFFD rather than failing the whole file.
  */
 export function decodeText(content: Buffer): string {
   if (content[0] === 0xff && content[1] === 0xfe)
     return new TextDecoder("utf-16le").decode(content.subarray(2));
   if (content[0] === 0xfe && content[1] === 0xff)
     return new TextDecoder("utf-16be").decode(content.subarray(2));
-  return new TextDecoder("utf-8", { ignoreBOM: false }).decode(content);
+  return new TextDecoder("utf-8").decode(content);
 }
