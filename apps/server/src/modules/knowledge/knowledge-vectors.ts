@@ -21,7 +21,7 @@ export type Embedder = {
    * For a search: one try, at most 10 s. A visitor waiting for an answer is better served by
    * lexical results now than by meaning after a minute of retries.
    */
-  embedQuery: (query: string) => Promise<number[][]>;
+  embedQuery: (query: string) => Promise<number[]>;
 };
 
 export type EmbeddingResolution =
@@ -106,7 +106,7 @@ export function createKnowledgeVectors(deps: KnowledgeVectorsDeps): KnowledgeVec
         timeoutMs: config.llm.timeoutMs,
         retryInitialDelayMs: deps.retryInitialDelayMs,
       }),
-      embedQuery: (query) => embedQuery([query]),
+      embedQuery: async (query) => (await embedQuery([query]))[0]!,
     };
   }
 

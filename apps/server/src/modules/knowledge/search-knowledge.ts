@@ -140,7 +140,7 @@ async function semanticCandidates(
   if (!(await hasEmbeddings(deps.db, input.workspaceId, input.agentId, embedder.key))) return [];
   let query: number[];
   try {
-    [query] = (await embedder.embedQuery(input.query)) as [number[]];
+    query = await embedder.embedQuery(input.query);
   } catch (err) {
     vectors.logger.warn(
       { failure: describeFailure(err), workspaceId: input.workspaceId, model: embedder.key },
