@@ -2,6 +2,7 @@ import { createMailer, type Mailer } from "./modules/email/index.ts";
 import { EMBED_CHUNKS_QUEUE, embeddingQueues } from "./modules/knowledge/embed-chunks.ts";
 import { ingestionQueues, websiteFetch } from "./modules/knowledge/ingest-source.ts";
 import { createKnowledgeVectors } from "./modules/knowledge/knowledge-vectors.ts";
+import { recoveryQueues } from "./modules/knowledge/recover-ingestion.ts";
 import type { Config } from "./platform/config.ts";
 import { createKeyRing } from "./platform/crypto.ts";
 import type { Database } from "./platform/db/client.ts";
@@ -9,6 +10,14 @@ import { createEventBus, type EventBus } from "./platform/events.ts";
 import { createJobs, type Jobs } from "./platform/jobs.ts";
 import { createOutboundFetch } from "./platform/outbound.ts";
 import type { Logger } from "./platform/types.ts";
+
+/** Knobs for tests: a dead worker is noticed within seconds instead of a minute. */
+export type WorkerOptions = {
+  superviseIntervalSeconds?: number;
+  ingestHeartbeatSeconds?: number;
+  /** false: queues are registered so jobs can be sent, but this process runs none. */
+  work?: boolean;
+};
 
 /**
  * Starts pg-boss and the workers of every queue. The one place queues are registered, used by
@@ -18,8 +27,13 @@ export async function startWorkers(
   database: Database,
   config: Config,
   logger: Logger,
+  opts: WorkerOptions = {},
 ): Promise<{ jobs: Jobs; mailer: Mailer; events: EventBus }> {
-  const jobs = createJobs(database, { databaseUrl: config.databaseUrl, logger });
+  const jobs = createJobs(database, {
+    databaseUrl: config.databaseUrl,
+    logger,
+    superviseIntervalSeconds: opts.superviseIntervalSeconds,
+  });
   await jobs.start();
   const mailer = createMailer({
     db: database.db,
@@ -49,12 +63,13 @@ export async function startWorkers(
         config,
         outboundFetch: websiteFetch(config),
         vectors,
-      }),
+      }).map((q) =>
+        opts.ingestHeartbeatSeconds ? { ...q, heartbeatSeconds: opts.ingestHeartbeatSeconds } : q,
+      ),
+      ...recoveryQueues({ db: database.db, jobs, logger }),
       ...embeddingQueues(vectors),
     ] as never,
-    {
-      work: true,
-    },
+    { work: opts.work ?? true },
   );
   // The platform's embedding model may have changed since the last start: workspaces using it
   // are re-embedded in the background.

@@ -12,8 +12,10 @@ import { type Database, openPglite, openPostgres } from "../src/platform/db/clie
 import type { Jobs } from "../src/platform/jobs.ts";
 import { openRedis } from "../src/platform/redis.ts";
 import type { Clock } from "../src/platform/types.ts";
-import { startWorkers } from "../src/workers.ts";
+import { startWorkers, type WorkerOptions } from "../src/workers.ts";
 import { silentLogger } from "./silent-logger.ts";
+
+export { silentLogger };
 
 // Test harness: real databases (a fresh PGlite or PostgreSQL copy per call), real Redis when the
 // run provides one, the real app built with buildApp and driven with inject(). No mocks.
@@ -70,14 +72,21 @@ export type TestApp = {
  * when the test waits for background work such as SMTP delivery).
  */
 export async function createTestApp(
-  opts: { env?: Record<string, string>; jobs?: boolean; clock?: Clock; database?: Database } = {},
+  opts: {
+    env?: Record<string, string>;
+    jobs?: boolean;
+    /** With `jobs`: options of the worker process (see workers.ts). */
+    workers?: WorkerOptions;
+    clock?: Clock;
+    database?: Database;
+  } = {},
 ): Promise<TestApp> {
   const database = opts.database ?? (await createTestDatabase());
   const redisUrl = inject("redisUrl");
   const config = testConfig({ ...(redisUrl ? { REDIS_URL: redisUrl } : {}), ...opts.env }, database);
   const redis = config.redisUrl ? await openRedis(config.redisUrl) : undefined;
   const { jobs, mailer, events } = opts.jobs
-    ? await startWorkers(database, config, silentLogger)
+    ? await startWorkers(database, config, silentLogger, opts.workers)
     : {
         events: undefined,
         jobs: undefined,

@@ -13,7 +13,22 @@ export type QueueDefinition<T> = {
   name: string;
   retryLimit?: number;
   retryDelaySeconds?: number;
+  /**
+   * A job whose worker stops sending heartbeats for this long (the process crashed or was
+   * killed) is failed by pg-boss's supervisor and retried, so it is never stuck as active.
+   * Minimum 10; the worker refreshes at half the interval.
+   */
+  heartbeatSeconds?: number;
+  /** Cron expression (UTC): pg-boss sends an empty job on this schedule, once across all nodes. */
+  cron?: string;
   handler: JobHandler<T>;
+};
+
+export type JobsOptions = {
+  databaseUrl?: string | undefined;
+  logger: Logger;
+  /** How often pg-boss looks for jobs whose worker died (default 60 s; tests shorten it). */
+  superviseIntervalSeconds?: number | undefined;
 };
 
 export type Jobs = {
@@ -22,19 +37,25 @@ export type Jobs = {
   /** Registers queues (idempotent) so `send` works; with `work: true` also processes them. */
   register(queues: QueueDefinition<never>[], opts: { work: boolean }): Promise<void>;
   send<T extends object>(queue: string, data: T): Promise<string | null>;
+  /** Whether a job of this queue whose data contains `data` is waiting, retrying or running. */
+  hasPending(queue: string, data: object): Promise<boolean>;
   /** Stops polling, waits for running jobs (up to timeoutMs), then returns. */
   stop(timeoutMs: number): Promise<void>;
 };
 
-export function createJobs(database: Database, opts: { databaseUrl?: string; logger: Logger }): Jobs {
+export function createJobs(database: Database, opts: JobsOptions): Jobs {
+  const supervise = opts.superviseIntervalSeconds
+    ? { superviseIntervalSeconds: opts.superviseIntervalSeconds }
+    : {};
   const boss =
     database.kind === "pglite"
-      ? new PgBoss({ db: database.jobsAdapter!, backend: "pglite", schema: "pgboss" })
+      ? new PgBoss({ db: database.jobsAdapter!, backend: "pglite", schema: "pgboss", ...supervise })
       : new PgBoss({
           connectionString: opts.databaseUrl!,
           schema: "pgboss",
           max: 5,
           application_name: "minichat-jobs",
+          ...supervise,
         });
   boss.on("error", (err) => opts.logger.error({ err }, "job queue error"));
   let started = false;
@@ -50,7 +71,9 @@ export function createJobs(database: Database, opts: { databaseUrl?: string; log
           retryLimit: q.retryLimit ?? 5,
           retryDelay: q.retryDelaySeconds ?? 10,
           retryBackoff: true,
+          ...(q.heartbeatSeconds ? { heartbeatSeconds: q.heartbeatSeconds } : {}),
         });
+        if (q.cron) await boss.schedule(q.name, q.cron);
         if (work) {
           await boss.work(q.name, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async (jobs) => {
             for (const job of jobs) {
@@ -74,6 +97,10 @@ export function createJobs(database: Database, opts: { databaseUrl?: string; log
     },
     send(queue, data) {
       return boss.send(queue, data);
+    },
+    async hasPending(queue, data) {
+      const found = await boss.findJobs(queue, { data, limit: 100 });
+      return found.some((j) => j.state === "created" || j.state === "retry" || j.state === "active");
     },
     async stop(timeoutMs) {
       if (!started) return;

@@ -129,6 +129,8 @@ export function ingestionQueues(deps: IngestDeps): QueueDefinition<IngestJob>[] 
       name: INGEST_SOURCE_QUEUE,
       retryLimit: 3,
       retryDelaySeconds: 10,
+      // A worker that dies mid-ingestion stops heartbeating; pg-boss then retries the job.
+      heartbeatSeconds: 30,
       handler: (data, job) => ingestSource(deps, data, job),
     },
   ];
