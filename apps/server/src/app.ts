@@ -14,6 +14,7 @@ import {
   validatorCompiler,
 } from "fastify-type-provider-zod";
 import type { Redis } from "ioredis";
+import { z } from "zod";
 import { registerAdminRoutes } from "./modules/admin/admin.route.ts";
 import { registerAgentRoutes } from "./modules/agents/agents.route.ts";
 import { registerApiKeyRoutes } from "./modules/api-keys/api-keys.route.ts";
@@ -209,8 +210,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     origin: (origin, cb) => cb(null, origin === undefined || allowedOrigins.includes(origin)),
   });
   await app.register(cookie);
-  // Multipart is read part by part in the one route that takes uploads (knowledge files).
-  await app.register(multipart, { limits: { fileSize: config.knowledgeMaxFileBytes, files: 1, fields: 5 } });
   await app.register(rateLimit, {
     global: true,
     max: config.rateLimit.max,
@@ -246,7 +245,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
       security: [{ bearer: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: transformWithBodyContent,
     transformObject: jsonSchemaTransformObject,
   });
   await app.register(swaggerUi, { routePrefix: "/api/docs", staticCSP: true });
@@ -265,10 +264,34 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerConversationRoutes(app, ctx);
   registerOpenAiRoutes(app, ctx);
   registerUsageRoutes(app, ctx);
-  registerKnowledgeRoutes(app, ctx);
+  // Multipart is parsed only where uploads are taken (knowledge files); elsewhere it stays a 415.
+  await app.register(async (scope) => {
+    await scope.register(multipart, {
+      limits: { fileSize: config.knowledgeMaxFileBytes, files: 1, fields: 5 },
+    });
+    registerKnowledgeRoutes(scope, ctx);
+  });
   registerKnowledgeSettingsRoutes(app, ctx);
   registerPageRoutes(app, ctx);
 
   await app.ready();
   return app;
+}
+
+type TransformInput = Parameters<typeof jsonSchemaTransform>[0];
+/**
+ * fastify-type-provider-zod documents a body given per content type (JSON or multipart upload)
+ * only for responses; for a body it is converted here, one JSON Schema per content type.
+ */
+function transformWithBodyContent(input: TransformInput) {
+  const body = (input.schema as { body?: { content?: Record<string, { schema: z.ZodType }> } }).body;
+  if (!body?.content) return jsonSchemaTransform(input);
+  const out = jsonSchemaTransform({ ...input, schema: { ...input.schema, body: undefined } });
+  const content = Object.fromEntries(
+    Object.entries(body.content).map(([type, { schema }]) => [
+      type,
+      { schema: z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) },
+    ]),
+  );
+  return { ...out, schema: { ...out.schema, body: { content } } };
 }
