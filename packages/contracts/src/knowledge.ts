@@ -92,7 +92,10 @@ export const ZKnowledgeSearchResult = z
           .string()
           .nullable()
           .meta({ description: "Where in the source: a page's URL, a PDF page, a CSV row" }),
-        score: z.number().meta({ description: "0..1: share of the query's terms the passage matched" }),
+        score: z.number().meta({
+          description:
+            "0..1: share of the query's terms the passage matched, or (semantic search) its similarity in meaning; the higher of the two",
+        }),
       }),
     ),
   })
