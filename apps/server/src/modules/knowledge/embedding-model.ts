@@ -5,7 +5,7 @@ import { type EmbeddingModel, embedMany } from "ai";
 import { ExponentialBackoff, handleWhen, retry, TimeoutStrategy, timeout, wrap } from "cockatiel";
 import { createOllama } from "ollama-ai-provider-v2";
 import { isTransient } from "../conversations/call-model.ts";
-import type { ProviderSettings } from "../providers/create-language-model.ts";
+import { type ProviderSettings, sdkSettings } from "../providers/create-language-model.ts";
 import { MAX_DIMENSIONS } from "./vector-store.ts";
 
 /** The one place that knows which AI SDK package computes embeddings for which provider. */
@@ -14,11 +14,7 @@ export function createEmbeddingModel(
   s: ProviderSettings,
   modelId: string,
 ): EmbeddingModel {
-  const common = {
-    ...(s.apiKey ? { apiKey: s.apiKey } : {}),
-    ...(s.baseUrl ? { baseURL: s.baseUrl } : {}),
-    ...(s.fetch ? { fetch: s.fetch } : {}),
-  };
+  const common = sdkSettings(s);
   switch (provider) {
     case "openai":
       return createOpenAI(common).embedding(modelId);

@@ -15,17 +15,22 @@ export type ProviderSettings = {
   fetch?: typeof fetch;
 };
 
+/** Our settings as every AI SDK provider factory takes them (only the ones that are set). */
+export function sdkSettings(s: ProviderSettings) {
+  return {
+    ...(s.apiKey ? { apiKey: s.apiKey } : {}),
+    ...(s.baseUrl ? { baseURL: s.baseUrl } : {}),
+    ...(s.fetch ? { fetch: s.fetch } : {}),
+  };
+}
+
 /** The one place that knows which AI SDK package serves which provider. */
 export function createLanguageModel(
   provider: LlmProviderId,
   s: ProviderSettings,
   modelId: string,
 ): LanguageModel {
-  const common = {
-    ...(s.apiKey ? { apiKey: s.apiKey } : {}),
-    ...(s.baseUrl ? { baseURL: s.baseUrl } : {}),
-    ...(s.fetch ? { fetch: s.fetch } : {}),
-  };
+  const common = sdkSettings(s);
   switch (provider) {
     // Chat Completions rather than the Responses API: it is what OpenAI-compatible servers and
     // proxies speak too, so one code path covers them all.
