@@ -31,6 +31,15 @@ export function quickAnswerPassages(agent: AgentRow): Passage[] {
   }));
 }
 
+const isWebAddress = (location: string | null) => location !== null && /^https?:\/\//.test(location);
+
+/** "price-list.pdf › Beans (page 2)"; a web page's address is the citation's link instead. */
+function citationTitle(h: { sourceName: string; heading: string | null; location: string | null }): string {
+  // "Delivery › Delivery" says nothing more than "Delivery".
+  const base = h.heading && h.heading !== h.sourceName ? `${h.sourceName} › ${h.heading}` : h.sourceName;
+  return h.location && !isWebAddress(h.location) ? `${base} (${h.location})` : base;
+}
+
 /** Quick answers and the agent's indexed knowledge, merged by score. */
 export function createKnowledgeRetriever(search: SearchDeps): Retriever {
   return {
@@ -43,9 +52,9 @@ export function createKnowledgeRetriever(search: SearchDeps): Retriever {
           id: h.chunkId,
           sourceId: h.sourceId,
           // "Delivery › Delivery" says nothing more than "Delivery".
-          title: h.heading && h.heading !== h.sourceName ? `${h.sourceName} › ${h.heading}` : h.sourceName,
+          title: citationTitle(h),
           text: h.content,
-          url: h.location && /^https?:\/\//.test(h.location) ? h.location : null,
+          url: isWebAddress(h.location) ? h.location : null,
         },
         score: h.score,
         matched: [],

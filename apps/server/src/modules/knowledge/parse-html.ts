@@ -84,8 +84,9 @@ export function htmlToDocument(
     const b = blocks[i]!;
     if (b.kind === "paragraph" && b.text === "") blocks.splice(i, 1); // the boundary markers
   }
-  // Readability sometimes drops the page's own H1; a title keeps passages findable by it.
-  if (title && !blocks.some((b) => b.kind === "heading"))
+  // Readability drops an H1 that repeats the page's title; text before the first heading then
+  // sits under the title, so its passages still say which page they are ("Delivery").
+  if (title && blocks[0] && blocks[0].kind !== "heading")
     blocks.unshift({ kind: "heading", level: 1, text: title });
   return { title, blocks, links };
 }
