@@ -29,6 +29,15 @@ export type DomainEvent =
       error: string | null;
     }
   | {
+      /** A website source being read: pages read so far of at most maxPages. */
+      type: "knowledge.source_progress";
+      workspaceId: string;
+      agentId: string;
+      sourceId: string;
+      pagesRead: number;
+      maxPages: number;
+    }
+  | {
       type: "message.created";
       workspaceId: string;
       conversationId: string;

@@ -12,6 +12,8 @@ type Options = {
   maxPages: number;
   /** Follow same-site links found on the pages read (a crawl), or read only `start` (a sitemap). */
   follow: boolean;
+  /** Called with the number of pages read so far, after each one (progress for the dashboard). */
+  onPage?: ((pagesRead: number) => void) | undefined;
 };
 
 /**
@@ -62,8 +64,10 @@ export async function crawlPages(r: SiteReader, start: URL[], o: Options): Promi
       const fingerprint = sha256Hex(JSON.stringify(page.blocks));
       if (readContents.has(fingerprint)) return; // the same page under another address
       readContents.add(fingerprint);
-      if (results.length < o.maxPages)
+      if (results.length < o.maxPages) {
         results.push({ order, doc: { location: page.url.href, blocks: page.blocks } });
+        o.onPage?.(results.length);
+      }
     } catch (err) {
       if (err instanceof RobotsError) attempts--; // nothing was fetched
       const reason = err instanceof IngestError ? err.message : "The page could not be read";

@@ -41,6 +41,16 @@ export async function extractDocuments(deps: IngestDeps, source: SourceRow): Pro
         url: String(input.url),
         mode: (input.mode ?? "page") as "page" | "sitemap" | "crawl",
         maxPages: Number(input.maxPages ?? deps.config.knowledgeMaxCrawlPages),
+        // A crawl can take minutes: each page read is reported, for a live progress bar.
+        onPage: (pagesRead, maxPages) =>
+          deps.events.emit({
+            type: "knowledge.source_progress",
+            workspaceId: source.workspaceId,
+            agentId: source.agentId,
+            sourceId: source.id,
+            pagesRead,
+            maxPages,
+          }),
       });
     default:
       throw new IngestError(`Sources of type "${source.type}" cannot be processed by this version`);

@@ -387,8 +387,15 @@ describe("a crawl", () => {
     }
     const s = await site(routes);
     const owner = await newOwner();
+    const progress: string[] = [];
+    const off = t.app.ctx.events.on("knowledge.source_progress", (e) =>
+      progress.push(`${e.sourceId} ${e.pagesRead}/${e.maxPages}`),
+    );
     const src = await addWebsite(owner, { url: `${s.base}/`, mode: "crawl", maxPages: 3 });
+    off();
     expect(src).toMatchObject({ status: "ready", error: null });
+    // Each page read is reported as it lands, for a progress bar.
+    expect(progress).toEqual([`${src.id} 1/3`, `${src.id} 2/3`, `${src.id} 3/3`]);
     expect(pathsRequested(s).sort()).toEqual(["/", "/p0", "/p1", "/robots.txt"]);
     expect((await search(owner, "espresso guide"))[0]?.location).toBe(`${s.base}/p0`);
     expect((await search(owner, "latte guide"))[0]?.location).toBe(`${s.base}/p1`);

@@ -13,7 +13,12 @@ import { sitemapPageUrls } from "./sitemap.ts";
  */
 export async function readWebsite(
   deps: IngestDeps,
-  input: { url: string; mode: "page" | "sitemap" | "crawl"; maxPages: number },
+  input: {
+    url: string;
+    mode: "page" | "sitemap" | "crawl";
+    maxPages: number;
+    onPage?: ((pagesRead: number, maxPages: number) => void) | undefined;
+  },
 ): Promise<SourceDocument[]> {
   const fetch = deps.outboundFetch;
   const timeoutMs = deps.config.knowledgeFetchTimeoutMs;
@@ -26,6 +31,7 @@ export async function readWebsite(
   };
   const start = new URL(input.url);
   const maxPages = Math.max(1, Math.min(input.maxPages, deps.config.knowledgeMaxCrawlPages));
+  const onPage = input.onPage && ((n: number) => input.onPage?.(n, maxPages));
   switch (input.mode) {
     case "page": {
       const page = await readPage(reader, start);
@@ -34,9 +40,9 @@ export async function readWebsite(
     }
     case "sitemap": {
       const urls = await sitemapPageUrls({ ...reader }, start, maxPages);
-      return crawlPages(reader, urls, { maxPages, follow: false });
+      return crawlPages(reader, urls, { maxPages, follow: false, onPage });
     }
     case "crawl":
-      return crawlPages(reader, [start], { maxPages, follow: true });
+      return crawlPages(reader, [start], { maxPages, follow: true, onPage });
   }
 }
