@@ -23,6 +23,17 @@ describe("tokenize", () => {
     expect(tokens).toEqual(["ราคา"]);
     expect(tokenize("ค่าจัดส่งกี่วัน")).toEqual(expect.arrayContaining(["ค่า", "จัด", "ส่ง", "วัน"]));
     expect(tokenize("มีแอปไหม คืออะไร")).not.toContain("ไหม");
+    expect(tokenize("พาแมวมาพักด้วยได้ไหมครับ")).toEqual(["พา", "แมว", "พัก"]);
+  });
+
+  it("splits Thai from a Latin word or number glued to it", () => {
+    expect(tokenize("จองผ่านagodaได้ไหมคะ")).toEqual(["จอง", "ผ่าน", "agoda"]);
+    expect(tokenize("iPhone15ราคา")).toEqual(["iphone15", "ราคา"]);
+  });
+
+  it("also reads a hyphenated word run together", () => {
+    expect(tokenize("Free Wi-Fi")).toEqual(["free", "wi", "fi", "wifi"]);
+    expect(tokenize("e-mail")).toEqual(["mail", "email"]);
   });
 
   it("stems Russian inflections to a shared stem", () => {
@@ -75,6 +86,13 @@ describe("rankPassages", () => {
     const [top] = rankPassages("доставки", passages);
     expect(top?.passage.id).toBe("ru");
     expect(top?.score).toBe(1);
+  });
+
+  it("matches a short English word with its plural, which neither stemming nor prefixes join", () => {
+    const stops = [{ text: "Buses 12 and 31 stop outside." }, { text: "Dogs are welcome on the terrace." }];
+    expect(rankPassages("which bus", stops)[0]?.score).toBe(1);
+    expect(rankPassages("my dog", stops)[0]?.score).toBe(1);
+    expect(rankPassages("wifi", [{ text: "Free Wi-Fi" }])[0]?.score).toBe(1);
   });
 
   it("weights the question of a Q&A passage", () => {

@@ -44,8 +44,9 @@ const STOP_WORDS = new Set(
     "там тут здесь вот так уже еще ещё очень пожалуйста скажите подскажите хочу хотел хотела",
     // th: particles, pronouns, question words and fillers
     "ไหม มั้ย อะไร คือ ที่ และ หรือ ครับ ค่ะ คะ นะ จ้า จ๊ะ ๆ ผม ฉัน ดิฉัน คุณ เรา เขา มัน",
-    "อย่างไร ยังไง ไง ได้ ไหน เมื่อไร เมื่อไหร่ ทำไม เท่าไร เท่าไหร่ เท่า ไหร่ บ้าง หน่อย จะ กับ ใน จาก ให้ ว่า เป็น แล้ว ก็ ของ การ",
+    "อย่างไร ยังไง ไง ได้ ไหน เมื่อไร เมื่อไหร่ ทำไม เท่าไร เท่าไหร่ เท่า ไหร่ กี่ บ้าง หน่อย จะ กับ ใน จาก ให้ ว่า เป็น แล้ว ก็ ของ การ",
     "ขอ อยาก ต้องการ รู้ ช่วย บอก ไม่ มี",
+    "มา ไป ด้วย อยู่ แต่ ถ้า ซึ่ง นี้ นั้น โดย ยัง อีก กัน ถึง ตั้งแต่ เพื่อ",
   ]
     .join(" ")
     .split(" "),
@@ -100,11 +101,22 @@ export function tokenize(text: string): string[] {
   return [...analyse(text).tokens];
 }
 
+// ICU keeps Thai glued to a Latin word or digit as one segment ("ผ่านagodaได้"): split them first.
+const THAI_EDGE =
+  /(?<=[\u0E00-\u0E7F])(?=[\p{L}\p{N}])(?![\u0E00-\u0E7F])|(?<=[\p{L}\p{N}])(?<![\u0E00-\u0E7F])(?=[\u0E00-\u0E7F])/gu;
+// "wi-fi" is also "wifi", the way customers type it (the parts still count on their own).
+const HYPHENATED =
+  /(?<![\p{L}\p{N}-])[\p{sc=Latin}\p{sc=Cyrillic}]+(?:-[\p{sc=Latin}\p{sc=Cyrillic}]+)+(?![\p{L}\p{N}-])/gu;
+
 function analyse(text: string): Analysed {
   const cached = tokenCache.get(text);
   if (cached) return cached;
   const out: string[] = [];
-  const lower = text.toLowerCase().replaceAll("ё", "е");
+  const lower = text
+    .toLowerCase()
+    .replaceAll("ё", "е")
+    .replace(THAI_EDGE, " ")
+    .replace(HYPHENATED, (word) => `${word} ${word.replaceAll("-", "")}`);
   for (const seg of wordSegmenter.segment(lower)) {
     if (!seg.isWordLike) continue;
     // Possessive "'s" and apostrophes would otherwise make "agent's" miss "agent".
@@ -121,9 +133,21 @@ function analyse(text: string): Analysed {
   return analysed;
 }
 
-/** Credit for a query term against a document's term set: exact 1, shared long prefix 0.8. */
+/**
+ * The same English word with or without its plural ending. Words of up to five letters are not
+ * stemmed, and the shared-prefix rule needs four: without this "bus" misses "buses", "cup" "cups".
+ */
+function pluralForms(term: string): string[] {
+  if (!/^[a-z]+$/.test(term)) return [];
+  if (/(?:s|x|z|ch|sh)es$/.test(term)) return [term.slice(0, -1), term.slice(0, -2)];
+  if (term.endsWith("s")) return [term.slice(0, -1), `${term}es`];
+  return [`${term}s`, `${term}es`];
+}
+
+/** Credit for a query term against a document's term set: exact (or plural) 1, shared long prefix 0.8. */
 function termCredit(term: string, terms: Map<string, number>): { credit: number; tf: number } {
-  const exact = terms.get(term);
+  const exact =
+    terms.get(term) ?? pluralForms(term).reduce<number | undefined>((tf, f) => tf ?? terms.get(f), undefined);
   if (exact) return { credit: 1, tf: exact };
   // Light stemming misses some pairs ("заказ"/"заказать", "price"/"pric"); a shared prefix of at
   // least 4 letters covering the shorter word catches them. Thai and numbers must match exactly.

@@ -31,8 +31,17 @@ describe("ftsDocument", () => {
     expect(ftsDocument("iPhoneราคา 100บาท")).toBe("iPhone ราคา 100 บาท");
   });
 
-  it("passes other scripts through unchanged", () => {
-    for (const text of ["Delivery costs $5.", "Доставка стоит 300 руб.", "", 'a-b "c" -d OR e'])
+  it("follows a hyphenated word with its parts run together, the way customers type it", () => {
+    expect(ftsDocument("Free Wi-Fi, e-mail us")).toBe("Free Wi-Fi WiFi, e-mail email us");
+    expect(ftsDocument("Санкт-Петербург и check-in")).toBe(
+      "Санкт-Петербург СанктПетербург и check-in checkin",
+    );
+    // Not numbers, not a leading or trailing dash.
+    for (const text of ["24-hour 10-20", "-d", "a-", "x - y"]) expect(ftsDocument(text)).toBe(text);
+  });
+
+  it("passes other text through unchanged", () => {
+    for (const text of ["Delivery costs $5.", "Доставка стоит 300 руб.", "", '"c" -d OR e'])
       expect(ftsDocument(text)).toBe(text);
   });
 });
@@ -44,6 +53,18 @@ describe("ftsQuery", () => {
     expect(ftsQuery("ราคาเท่าไหร่")).toBe("ราคา");
     // Only filler words: they are kept rather than searching for nothing.
     expect(ftsQuery("เท่าไหร่")).toBe("เท่า OR ไหร่");
+  });
+
+  it("splits Thai from a Latin word glued to it, as documents are", () => {
+    expect(ftsQuery("จองผ่านagodaได้ไหมคะ")).toBe("จอง OR ผ่าน OR agoda");
+    expect(ftsQuery("ในห้องมีwifiไหมครับ")).toBe("ห้อง OR wifi");
+  });
+
+  it("adds the -es plural the English stemmer does not join, and back", () => {
+    expect(ftsQuery("which bus goes there")).toBe("bus OR goes OR buses");
+    expect(ftsQuery("two buses")).toBe("two OR buses OR bus");
+    // Regular plurals stem alike already: nothing added.
+    expect(ftsQuery("cups classes boxes")).toBe("cups OR classes OR boxes");
   });
 
   it("strips websearch syntax so input is never parsed as operators", () => {
@@ -90,6 +111,9 @@ describe("full-text search in the database", () => {
     { id: "th-shipping", text: "เราคิดค่าส่งตามน้ำหนักของพัสดุ ส่งฟรีเมื่อซื้อครบ 1000 บาท" },
     { id: "th-hours", text: "ร้านเปิดทุกวันตั้งแต่เก้าโมงเช้าถึงหกโมงเย็น" },
     { id: "th-returns", text: "สามารถคืนสินค้าได้ภายในเจ็ดวันหลังจากได้รับสินค้า" },
+    { id: "en-wifi", text: "Free Wi-Fi for guests; the password is on your receipt." },
+    { id: "en-bus", text: "Buses 12 and 31 stop outside the library." },
+    { id: "th-booking", text: "จองห้องพักผ่าน Agoda หรือ Booking.com ได้" },
   ];
 
   /** Documents matching the query in their own configuration, best ts_rank first. */
@@ -123,6 +147,10 @@ describe("full-text search in the database", () => {
     ["ส่งฟรีไหม", "th-shipping"],
     ["ร้านเปิดกี่โมง", "th-hours"],
     ["คืนสินค้าได้ไหมครับ", "th-returns"],
+    ["is there wifi", "en-wifi"],
+    ["wi-fi password", "en-wifi"],
+    ["which bus stops here", "en-bus"],
+    ["จองผ่านagodaได้ไหมคะ", "th-booking"],
   ])("%s → %s", async (question, expected) => {
     const found = await search(question);
     expect(found[0]).toBe(expected);
