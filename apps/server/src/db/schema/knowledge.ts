@@ -75,7 +75,10 @@ export const knowledgeChunks = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    index("knowledge_chunks_tsv_idx").using("gin", t.tsv),
+    // Written straight into the index, not through GIN's pending list: a search would otherwise
+    // scan up to 4 MB of pending entries, and the planner, pricing that in, falls back to reading
+    // every chunk of the agent.
+    index("knowledge_chunks_tsv_idx").using("gin", t.tsv).with({ fastupdate: false }),
     index("knowledge_chunks_agent_idx").on(t.workspaceId, t.agentId),
     index("knowledge_chunks_source_idx").on(t.sourceId, t.position),
   ],

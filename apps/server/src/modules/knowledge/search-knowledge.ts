@@ -106,8 +106,7 @@ async function lexicalCandidates(
   const hits = await searchChunks(db, {
     workspaceId: input.workspaceId,
     agentId: input.agentId,
-    query: q,
-    simpleQuery: q,
+    words: q.split(" OR "),
     limit: pool,
   });
   const passages = hits.map((h) => ({ ...h, text: h.content, question: h.headingPath.at(-1) }));
