@@ -16,6 +16,7 @@ import {
 import type { Redis } from "ioredis";
 import { z } from "zod";
 import { registerAdminRoutes } from "./modules/admin/admin.route.ts";
+import { registerAdminBillingRoutes } from "./modules/admin/admin-billing.route.ts";
 import { registerAgentRoutes } from "./modules/agents/agents.route.ts";
 import { registerApiKeyRoutes } from "./modules/api-keys/api-keys.route.ts";
 import { createApiKeyCache } from "./modules/api-keys/index.ts";
@@ -23,6 +24,8 @@ import { createAudit } from "./modules/audit/index.ts";
 import { registerAuthRoutes } from "./modules/auth/auth.route.ts";
 import { getPrincipal } from "./modules/auth/authenticate.ts";
 import { createAuth } from "./modules/auth/create-auth.ts";
+import { registerBillingRoutes } from "./modules/billing/billing.route.ts";
+import { createMeter } from "./modules/billing/meter.ts";
 import { createModelCaller } from "./modules/conversations/call-model.ts";
 import { registerChatRoutes } from "./modules/conversations/chat.route.ts";
 import { registerConversationRoutes } from "./modules/conversations/conversations.route.ts";
@@ -167,6 +170,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       logger: app.log,
       retriever: deps.retriever ?? createKnowledgeRetriever({ db: database.db, vectors }),
       caller: createModelCaller({ models, config, retryInitialDelayMs: deps.llmRetryDelayMs }),
+      meter: createMeter({ database, db: database.db, config, mailer, events, clock, logger: app.log }),
     },
   };
   app.decorate("ctx", ctx);
@@ -258,6 +262,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerInvitationRoutes(app, ctx);
   registerApiKeyRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
+  registerAdminBillingRoutes(app, ctx);
+  registerBillingRoutes(app, ctx);
   registerAgentRoutes(app, ctx);
   registerProviderRoutes(app, ctx);
   registerChatRoutes(app, ctx);

@@ -1,3 +1,4 @@
+import { billingQueues } from "./modules/billing/roll-periods.ts";
 import { createMailer, type Mailer } from "./modules/email/index.ts";
 import { EMBED_CHUNKS_QUEUE, embeddingQueues } from "./modules/knowledge/embed-chunks.ts";
 import { ingestionQueues, websiteFetch } from "./modules/knowledge/ingest-source.ts";
@@ -9,7 +10,7 @@ import type { Database } from "./platform/db/client.ts";
 import { createEventBus, type EventBus } from "./platform/events.ts";
 import { createJobs, type Jobs } from "./platform/jobs.ts";
 import { createOutboundFetch } from "./platform/outbound.ts";
-import type { Logger } from "./platform/types.ts";
+import { type Logger, systemClock } from "./platform/types.ts";
 
 /** Knobs for tests: a dead worker is noticed within seconds instead of a minute. */
 export type WorkerOptions = {
@@ -67,6 +68,7 @@ export async function startWorkers(
         opts.ingestHeartbeatSeconds ? { ...q, heartbeatSeconds: opts.ingestHeartbeatSeconds } : q,
       ),
       ...recoveryQueues({ db: database.db, jobs, logger }),
+      ...billingQueues({ db: database.db, logger, clock: systemClock }),
       ...embeddingQueues(vectors),
     ] as never,
     { work: opts.work ?? true },

@@ -1,6 +1,7 @@
 export * from "./admin.ts";
 export * from "./agents.ts";
 export * from "./api-keys.ts";
+export * from "./billing.ts";
 export * from "./common.ts";
 export * from "./conversations.ts";
 export * from "./knowledge.ts";

@@ -57,6 +57,10 @@ export const ZEnv = z.object({
   ALLOW_PRIVATE_URLS: list.optional(),
   MAX_MESSAGE_CHARS: z.coerce.number().int().min(100).max(100_000).default(4000),
   MAX_AGENTS_PER_WORKSPACE: z.coerce.number().int().min(1).default(100),
+  DEFAULT_PLAN: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,39}$/)
+    .optional(),
   KNOWLEDGE_MAX_BYTES_PER_WORKSPACE: z.coerce
     .number()
     .int()
@@ -142,6 +146,8 @@ export type Config = {
   allowPrivateUrls: string[];
   maxMessageChars: number;
   maxAgentsPerWorkspace: number;
+  /** The plan of a workspace without a subscription or manual assignment (billing). */
+  defaultPlanId: string;
   /** Total size of all knowledge sources of a workspace (plan limits may lower it). */
   knowledgeMaxBytesPerWorkspace: number;
   /** Largest uploaded file, and largest page fetched for a website source. */
@@ -233,6 +239,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     allowPrivateUrls: e.ALLOW_PRIVATE_URLS ?? [],
     maxMessageChars: e.MAX_MESSAGE_CHARS,
     maxAgentsPerWorkspace: e.MAX_AGENTS_PER_WORKSPACE,
+    // Tests are about everything but plans, so they run unlimited unless they ask for a plan.
+    defaultPlanId: e.DEFAULT_PLAN ?? (e.NODE_ENV === "test" ? "enterprise" : "free"),
     knowledgeMaxBytesPerWorkspace: e.KNOWLEDGE_MAX_BYTES_PER_WORKSPACE,
     knowledgeMaxFileBytes: e.KNOWLEDGE_MAX_FILE_BYTES,
     knowledgeMaxCrawlPages: e.KNOWLEDGE_MAX_CRAWL_PAGES,

@@ -38,6 +38,15 @@ export type DomainEvent =
       maxPages: number;
     }
   | {
+      /** The workspace used `threshold` % (80, 90, 100) of its AI replies this period; once each. */
+      type: "billing.quota_alert";
+      workspaceId: string;
+      periodKey: string;
+      threshold: number;
+      used: number;
+      max: number;
+    }
+  | {
       type: "message.created";
       workspaceId: string;
       conversationId: string;

@@ -6,6 +6,7 @@ import { AppError, notFound } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
 import type { Clock, Logger } from "../../platform/types.ts";
 import type { ActionRow, AgentRow } from "../agents/agents.repo.ts";
+import type { Meter, Reservation } from "../billing/meter.ts";
 import { isKnowledgeGap, normalizeQuestion } from "../knowledge/knowledge-gaps.ts";
 import { modelLabel } from "../providers/catalogue.ts";
 import type { CredentialRow } from "../providers/credentials.repo.ts";
@@ -62,6 +63,8 @@ export type EngineDeps = ToolDeps & {
   retriever: Retriever;
   caller: ModelCaller;
   logger: Logger;
+  /** Counts AI replies against the workspace's plan (see billing/meter.ts). */
+  meter: Meter;
 };
 
 /** A turn whose visitor message is stored (see startTurn). */
@@ -95,6 +98,13 @@ const FAILURE_TEXT: Record<Lang, string> = {
   en: "Sorry, I can't answer right now. Please try again in a moment.",
   th: "ขออภัย ขณะนี้ไม่สามารถตอบได้ กรุณาลองใหม่อีกครั้งในอีกสักครู่",
   ru: "Извините, сейчас я не могу ответить. Пожалуйста, попробуйте ещё раз через минуту.",
+};
+
+/** Said instead of calling the model once the plan's AI replies for the period are used up. */
+const QUOTA_TEXT: Record<Lang, string> = {
+  en: "Sorry, I can't answer automatically right now. A member of our team will get back to you as soon as possible.",
+  th: "ขออภัย ขณะนี้ไม่สามารถตอบกลับอัตโนมัติได้ ทีมงานของเราจะติดต่อกลับโดยเร็วที่สุด",
+  ru: "Извините, сейчас я не могу ответить автоматически. Сотрудник нашей команды ответит вам как можно скорее.",
 };
 
 /** The agent's fixed language, or the visitor's when the agent follows them ("auto"). */
@@ -187,11 +197,19 @@ export async function runTurn(deps: EngineDeps, input: TurnInput): Promise<TurnR
   let status = conversation.status === "resolved" ? "ai" : conversation.status;
 
   let answer: Omit<AnswerDraft, "latencyMs">;
+  // Model turns take one AI reply from the plan before the call (exact under concurrency) and
+  // give it back when no model reply came of it; the built-in responder costs nothing and is
+  // not metered. Operators' own replies never pass here, so the quota never blocks them.
+  let reservation: Reservation | null = null;
   try {
-    answer =
-      agent.provider === "builtin"
-        ? await answerBuiltin(deps, input, content, passages, history, toolCalls, emit)
-        : await answerWithModel(deps, input, content, passages, history, toolCalls, emit);
+    if (agent.provider === "builtin") {
+      answer = await answerBuiltin(deps, input, content, passages, history, toolCalls, emit);
+    } else {
+      reservation = await deps.meter.reserve(workspaceId);
+      answer = reservation.ok
+        ? await answerWithModel(deps, input, content, passages, history, toolCalls, emit)
+        : quotaStop(agent, content, reservation, emit);
+    }
   } catch (err) {
     // A bug or a failing tool side effect must not leave the visitor's message unanswered.
     deps.logger.error({ err, agentId: agent.id, workspaceId }, "turn failed unexpectedly");
@@ -208,6 +226,9 @@ export async function runTurn(deps: EngineDeps, input: TurnInput): Promise<TurnR
       error: { code: "INTERNAL", message: "The answer could not be produced" },
       finishReason: "error",
     };
+  }
+  if (reservation?.ok && !answeredByModel(answer)) {
+    await deps.meter.release(workspaceId, reservation.periodKey);
   }
   if (toolCalls.some((t) => t.name === "handoff_to_human")) status = "waiting_human";
 
@@ -288,6 +309,38 @@ type AnswerDraft = {
   finishReason: string;
   latencyMs: number;
 };
+
+/** A model's words reached the visitor (a fallback to the built-in responder is not one). */
+function answeredByModel(a: Omit<AnswerDraft, "latencyMs">): boolean {
+  return (
+    a.provider !== "builtin" && (a.status === "complete" || (a.status === "partial" && a.content !== ""))
+  );
+}
+
+/** The plan's AI replies are used up: a polite notice, no model call, stored as a quota stop. */
+function quotaStop(
+  agent: AgentRow,
+  content: string,
+  r: Extract<Reservation, { ok: false }>,
+  emit: (e: TurnEvent) => void,
+): Omit<AnswerDraft, "latencyMs"> {
+  const text = QUOTA_TEXT[replyLanguage(agent, content)];
+  for (const piece of chunkForStreaming(text)) emit({ type: "token", text: piece, notice: true });
+  return {
+    content: text,
+    citations: [],
+    provider: "builtin",
+    model: "builtin",
+    inputTokens: 0,
+    outputTokens: 0,
+    status: "failed",
+    error: {
+      code: "QUOTA_EXCEEDED",
+      message: `The ${r.planName} plan's ${r.max} AI replies for this period are used up`,
+    },
+    finishReason: "error",
+  };
+}
 
 /** The offline path: deterministic, no network; tool effects happen directly. */
 async function answerBuiltin(

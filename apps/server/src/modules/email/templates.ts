@@ -15,6 +15,14 @@ export type TemplateVars = {
   "verify-email": { name: string; url: string };
   "reset-password": { name: string; url: string };
   invitation: { inviterName: string; workspaceName: string; role: string; url: string };
+  "quota-alert": {
+    name: string;
+    workspaceName: string;
+    threshold: number;
+    used: number;
+    max: number;
+    url: string;
+  };
 };
 export type TemplateName = keyof TemplateVars;
 
@@ -78,6 +86,54 @@ const T: { [K in TemplateName]: Record<Locale, (v: TemplateVars[K]) => Texts> } 
       action: "Принять приглашение",
       outro: "Приглашение действует 48 часов. Если вы не знаете отправителя, проигнорируйте письмо.",
     }),
+  },
+  "quota-alert": {
+    en: (v) =>
+      v.threshold >= 100
+        ? {
+            subject: `${v.workspaceName} has used all its AI replies for this period`,
+            intro: `Hi ${v.name}, “${v.workspaceName}” has used all ${v.max} AI replies of this period. Your agents now answer visitors with a short notice instead of calling the AI; your team can still reply by hand.`,
+            action: "See plan and usage",
+            outro:
+              "Upgrade the plan to resume AI replies now; otherwise they resume when the next period starts.",
+          }
+        : {
+            subject: `${v.workspaceName} has used ${v.threshold}% of its AI replies`,
+            intro: `Hi ${v.name}, “${v.workspaceName}” has used ${v.used} of ${v.max} AI replies (${v.threshold}%) this period.`,
+            action: "See plan and usage",
+            outro:
+              "When all replies are used, agents stop calling the AI until the next period or an upgrade.",
+          },
+    th: (v) =>
+      v.threshold >= 100
+        ? {
+            subject: `${v.workspaceName} ใช้การตอบกลับด้วย AI ครบโควตาของรอบนี้แล้ว`,
+            intro: `สวัสดีคุณ ${v.name} เวิร์กสเปซ “${v.workspaceName}” ใช้การตอบกลับด้วย AI ครบทั้ง ${v.max} ครั้งของรอบนี้แล้ว ตอนนี้เอเจนต์จะแจ้งข้อความสั้น ๆ แก่ผู้เยี่ยมชมแทนการเรียกใช้ AI ส่วนทีมของคุณยังตอบเองได้ตามปกติ`,
+            action: "ดูแพ็กเกจและการใช้งาน",
+            outro: "อัปเกรดแพ็กเกจเพื่อให้ AI ตอบกลับต่อได้ทันที หรือรอรอบการใช้งานถัดไป",
+          }
+        : {
+            subject: `${v.workspaceName} ใช้การตอบกลับด้วย AI ไปแล้ว ${v.threshold}%`,
+            intro: `สวัสดีคุณ ${v.name} เวิร์กสเปซ “${v.workspaceName}” ใช้การตอบกลับด้วย AI ไปแล้ว ${v.used} จาก ${v.max} ครั้ง (${v.threshold}%) ในรอบนี้`,
+            action: "ดูแพ็กเกจและการใช้งาน",
+            outro: "เมื่อใช้ครบโควตา เอเจนต์จะหยุดเรียกใช้ AI จนถึงรอบถัดไปหรือจนกว่าจะอัปเกรด",
+          },
+    ru: (v) =>
+      v.threshold >= 100
+        ? {
+            subject: `${v.workspaceName}: все ответы ИИ за период израсходованы`,
+            intro: `Здравствуйте, ${v.name}! В «${v.workspaceName}» израсходованы все ${v.max} ответов ИИ за текущий период. Теперь агенты отвечают посетителям коротким уведомлением, не обращаясь к ИИ; ваша команда по-прежнему может отвечать вручную.`,
+            action: "Тариф и использование",
+            outro:
+              "Перейдите на старший тариф, чтобы ответы ИИ возобновились сразу; иначе они возобновятся с началом следующего периода.",
+          }
+        : {
+            subject: `${v.workspaceName}: израсходовано ${v.threshold}% ответов ИИ`,
+            intro: `Здравствуйте, ${v.name}! В «${v.workspaceName}» за этот период использовано ${v.used} из ${v.max} ответов ИИ (${v.threshold}%).`,
+            action: "Тариф и использование",
+            outro:
+              "Когда ответы закончатся, агенты перестанут обращаться к ИИ до следующего периода или смены тарифа.",
+          },
   },
 };
 

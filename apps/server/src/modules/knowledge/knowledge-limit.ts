@@ -3,11 +3,12 @@ import { knowledgeSources } from "../../db/schema/index.ts";
 import type { Config } from "../../platform/config.ts";
 import type { Db } from "../../platform/db/client.ts";
 import { AppError } from "../../platform/errors.ts";
+import { assertPlanAllows } from "../billing/entitlements.ts";
 
 /**
  * The one place that decides whether a workspace may add this much knowledge, checked before
- * any work starts. Today the platform-wide KNOWLEDGE_MAX_BYTES_PER_WORKSPACE; plan limits join
- * the check here.
+ * any work starts: the platform-wide KNOWLEDGE_MAX_BYTES_PER_WORKSPACE and the workspace's plan;
+ * the lower of the two wins.
  */
 export async function assertKnowledgeRoom(db: Db, config: Config, workspaceId: string, addBytes: number) {
   const [row] = await db
@@ -24,4 +25,5 @@ export async function assertKnowledgeRoom(db: Db, config: Config, workspaceId: s
       { limit: "knowledge_bytes", max, used, adding: addBytes },
     );
   }
+  await assertPlanAllows(db, config, workspaceId, "knowledge_bytes", used, addBytes);
 }

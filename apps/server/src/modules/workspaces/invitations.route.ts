@@ -15,6 +15,7 @@ import type { AppContext } from "../../platform/context.ts";
 import { AppError, notFound } from "../../platform/errors.ts";
 import { requireUser, requireWorkspace } from "../auth/authenticate.ts";
 import { callAuth } from "../auth/call-auth.ts";
+import { assertCanAddMember } from "../billing/member-limit.ts";
 import {
   findInvitationById,
   findInvitations,
@@ -58,6 +59,8 @@ export function registerInvitationRoutes(app: FastifyInstance, ctx: AppContext):
       const access = await requireWorkspace(req, ctx.authn, req.params.workspaceId, {
         permission: { invitation: ["create"] },
       });
+      // Pending invitations hold a seat: accepting them must not take the workspace past its plan.
+      await assertCanAddMember(ctx.db, ctx.config, access.workspaceId, ctx.clock.now(), { pending: true });
       const created = await callAuth(() =>
         ctx.auth.api.createInvitation({
           body: {
@@ -159,6 +162,7 @@ export function registerInvitationRoutes(app: FastifyInstance, ctx: AppContext):
         throw new AppError("CONFLICT", `This invitation is already ${inv.status}`);
       if (inv.expiresAt <= ctx.clock.now())
         throw new AppError("CONFLICT", "This invitation has expired; ask for a new one");
+      await assertCanAddMember(ctx.db, ctx.config, inv.organizationId, ctx.clock.now(), { pending: false });
       const result = await callAuth(() =>
         ctx.auth.api.acceptInvitation({
           body: { invitationId: inv.id },

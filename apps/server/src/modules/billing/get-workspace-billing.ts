@@ -1,0 +1,61 @@
+import type { TWorkspaceBilling } from "@minichat/contracts";
+import { eq, sql } from "drizzle-orm";
+import { knowledgeSources } from "../../db/schema/index.ts";
+import type { Config } from "../../platform/config.ts";
+import type { Db } from "../../platform/db/client.ts";
+import { countAgents } from "../agents/agents.repo.ts";
+import { getWorkspacePlan } from "./entitlements.ts";
+import { currentPeriod } from "./period.ts";
+import { countMembers, findAlerts, findUsagePeriod } from "./plans.repo.ts";
+import { toPlan } from "./to-plan.ts";
+
+/** What the owner sees: the plan, this period, what is used and left of every limit, alerts. */
+export async function getWorkspaceBilling(
+  db: Db,
+  config: Pick<Config, "defaultPlanId">,
+  workspaceId: string,
+  now: Date,
+): Promise<TWorkspaceBilling> {
+  const { plan, subscription } = await getWorkspacePlan(db, config, workspaceId);
+  const period = currentPeriod(subscription, now);
+  const [usage, alerts, agents, members, knowledge] = await Promise.all([
+    findUsagePeriod(db, workspaceId, period.key),
+    findAlerts(db, workspaceId, period.key),
+    countAgents(db, workspaceId),
+    countMembers(db, workspaceId),
+    db
+      .select({ used: sql<number>`coalesce(sum(${knowledgeSources.sizeBytes}), 0)::bigint` })
+      .from(knowledgeSources)
+      .where(eq(knowledgeSources.workspaceId, workspaceId)),
+  ]);
+  const used = usage?.aiReplies ?? 0;
+  const extra = usage?.extraReplies ?? 0;
+  const max = plan.aiReplies === null ? null : plan.aiReplies + extra;
+  return {
+    plan: toPlan(plan),
+    subscription: subscription
+      ? {
+          status: subscription.status,
+          interval: subscription.interval,
+          currency: subscription.currency,
+          source: subscription.source,
+          cancelAtPeriodEnd: subscription.cancelAtPeriodEnd,
+        }
+      : null,
+    period: { key: period.key, start: period.start.toISOString(), end: period.end.toISOString() },
+    aiReplies: { used, max, left: max === null ? null : Math.max(0, max - used), extra },
+    usage: {
+      agents: { used: agents, max: plan.maxAgents },
+      // Sites (widget domains) arrive with the widget; the limit is already part of the plan.
+      sites: { used: 0, max: plan.maxSites },
+      members: { used: members, max: plan.maxMembers },
+      knowledgeBytes: { used: Number(knowledge[0]?.used ?? 0), max: plan.maxKnowledgeBytes },
+    },
+    alerts: alerts.map((a) => ({
+      threshold: a.threshold,
+      used: a.used,
+      max: a.max,
+      createdAt: a.createdAt.toISOString(),
+    })),
+  };
+}
