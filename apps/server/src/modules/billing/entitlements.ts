@@ -45,7 +45,7 @@ const NOUN: Record<LimitName, string> = {
   agents: "agents",
   sites: "sites",
   members: "members",
-  knowledge_bytes: "bytes of knowledge",
+  knowledge_bytes: "of knowledge",
   ai_replies: "AI replies this period",
 };
 
@@ -65,9 +65,10 @@ export async function assertPlanAllows(
   const { plan } = await getWorkspacePlan(db, config, workspaceId);
   const max = planLimit(plan, limit);
   if (max === null || used + adding <= max) return;
+  const n = (v: number) => (limit === "knowledge_bytes" ? `${(v / 1024 / 1024).toFixed(1)} MB` : String(v));
   throw new AppError(
     "LIMIT_REACHED",
-    `The ${plan.name} plan allows ${max} ${NOUN[limit]} and this workspace has ${used}; upgrade the plan for more`,
+    `The ${plan.name} plan allows ${n(max)} ${NOUN[limit]} and this workspace has ${n(used)}; upgrade the plan for more`,
     { limit, max, used, plan: plan.id },
   );
 }
