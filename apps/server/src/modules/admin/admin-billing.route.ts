@@ -105,7 +105,7 @@ export function registerAdminBillingRoutes(app: FastifyInstance, ctx: AppContext
       },
     },
     async (req) => {
-      await requirePlatformAdmin(req, ctx.authn);
+      const admin = await requirePlatformAdmin(req, ctx.authn);
       const { workspaceId } = req.params;
       if (!(await workspaceExists(ctx.db, workspaceId))) throw notFound("Workspace");
       const plan = await findPlan(ctx.db, req.body.planId);
@@ -123,6 +123,15 @@ export function registerAdminBillingRoutes(app: FastifyInstance, ctx: AppContext
         periodEnd: period.end,
         now,
       });
+      await ctx.audit({
+        action: "plan.assigned",
+        workspaceId,
+        actorUserId: admin.user.id,
+        targetType: "workspace",
+        targetId: workspaceId,
+        ip: req.ip,
+        metadata: req.body,
+      });
       return getWorkspaceBilling(ctx.db, ctx.config, workspaceId, now);
     },
   );
@@ -139,12 +148,21 @@ export function registerAdminBillingRoutes(app: FastifyInstance, ctx: AppContext
       },
     },
     async (req) => {
-      await requirePlatformAdmin(req, ctx.authn);
+      const admin = await requirePlatformAdmin(req, ctx.authn);
       const { workspaceId } = req.params;
       if (!(await workspaceExists(ctx.db, workspaceId))) throw notFound("Workspace");
       const now = ctx.clock.now();
       const period = currentPeriod(await findSubscription(ctx.db, workspaceId), now);
       await addExtraReplies(ctx.db, workspaceId, period.key, req.body.replies);
+      await ctx.audit({
+        action: "quota.extended",
+        workspaceId,
+        actorUserId: admin.user.id,
+        targetType: "workspace",
+        targetId: workspaceId,
+        ip: req.ip,
+        metadata: { periodKey: period.key, replies: req.body.replies },
+      });
       return getWorkspaceBilling(ctx.db, ctx.config, workspaceId, now);
     },
   );

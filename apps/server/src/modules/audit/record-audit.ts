@@ -34,7 +34,10 @@ export type AuditAction =
   | "provider.saved"
   | "provider.deleted"
   | "model_price.set"
-  | "model_price.reset";
+  | "model_price.reset"
+  | "plan.updated"
+  | "plan.assigned"
+  | "quota.extended";
 
 export type AuditEntry = {
   action: AuditAction;

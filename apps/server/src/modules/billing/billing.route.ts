@@ -61,7 +61,7 @@ export function registerBillingRoutes(app: FastifyInstance, ctx: AppContext): vo
       },
     },
     async (req) => {
-      await requirePlatformAdmin(req, ctx.authn);
+      const admin = await requirePlatformAdmin(req, ctx.authn);
       const plan = await findPlan(ctx.db, req.params.planId);
       if (!plan) throw notFound("Plan");
       const b = req.body;
@@ -82,7 +82,17 @@ export function registerBillingRoutes(app: FastifyInstance, ctx: AppContext): vo
         }
         set.prices = prices;
       }
-      return toPlan((await updatePlan(ctx.db, plan.id, set))!);
+      const updated = toPlan((await updatePlan(ctx.db, plan.id, set))!);
+      await ctx.audit({
+        action: "plan.updated",
+        workspaceId: null,
+        actorUserId: admin.user.id,
+        targetType: "plan",
+        targetId: plan.id,
+        ip: req.ip,
+        metadata: req.body,
+      });
+      return updated;
     },
   );
 }

@@ -1,3 +1,4 @@
+import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   anonymous,
@@ -9,6 +10,7 @@ import {
   signUp,
   type TestApp,
 } from "../../../test/harness.ts";
+import { auditLog } from "../../db/schema/index.ts";
 
 // Plans, entitlements and the billing admin API against a real database. The app runs with the
 // production default plan (Free) so the limits bite.
@@ -207,6 +209,12 @@ describe("billing admin", () => {
     });
     const extended = await call(t.app, admin.bearer, "POST", ext, { replies: 300 });
     expect(extended.json().aiReplies).toMatchObject({ max: 2300, extra: 300 });
+    // Both changes are in the audit log, under the admin who made them.
+    const audited = await t.app.ctx.db
+      .select({ action: auditLog.action, metadata: auditLog.metadata })
+      .from(auditLog)
+      .where(and(eq(auditLog.workspaceId, o.wsId), eq(auditLog.actorUserId, admin.user.id)));
+    expect(audited.map((a) => a.action).sort()).toEqual(["plan.assigned", "quota.extended"]);
 
     const list = (await call(t.app, admin.bearer, "GET", "/api/v1/admin/workspaces?limit=500")).json();
     expect(list.workspaces.find((w: { id: string }) => w.id === o.wsId)).toMatchObject({

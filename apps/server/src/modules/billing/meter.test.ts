@@ -2,10 +2,13 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeLlmServer, startFakeOpenAI } from "../../../test/fake-llm.ts";
 import {
+  asBearer,
   type Caller,
   call,
+  createApiKey,
   createTestApp,
   createWorkspace,
+  expectError,
   outboxFor,
   type SignedUp,
   signUp,
@@ -158,6 +161,21 @@ describe("AI reply meter", () => {
     expect(stopped.json().error.message).toMatch(/Starter/);
     const mail = await outboxFor(t.database, o.user.email);
     expect(mail.find((m) => m.template === "quota-alert" && m.locale === "th")).toBeTruthy();
+
+    // A program on the OpenAI-compatible endpoint gets a 429 it can handle, not the polite text.
+    const { key } = await createApiKey(t.app, o.bearer, o.wsId);
+    const completions = await call(t.app, asBearer(key), "POST", "/v1/chat/completions", {
+      model: o.agentId,
+      messages: [{ role: "user", content: "hello?" }],
+    });
+    expectError(completions, 429, "QUOTA_EXCEEDED");
+    const streamed = await call(t.app, asBearer(key), "POST", "/v1/chat/completions", {
+      model: o.agentId,
+      messages: [{ role: "user", content: "hello?" }],
+      stream: true,
+    });
+    expect(streamed.body).toContain('"type":"insufficient_quota"');
+    expect(openai.requests.length).toBe(before);
     await call(t.app, admin.bearer, "PUT", "/api/v1/admin/plans/starter", { limits: { aiReplies: 2000 } });
   });
 

@@ -141,6 +141,9 @@ export function registerOpenAiRoutes(app: FastifyInstance, ctx: AppContext): voi
         const result = await runTurn(ctx.engine, { ...turn, callerInstructions, signal: abort.signal });
         // The polite "try again" text is for people in a chat; a program gets an error it can
         // handle (the failed turn is still stored on the conversation).
+        if (result.error?.code === "QUOTA_EXCEEDED") {
+          throw new AppError("QUOTA_EXCEEDED", result.error.message, { conversationId: conversation.id });
+        }
         if (result.message?.status === "failed") {
           throw new AppError("MODEL_UNAVAILABLE", "The agent's model could not answer; try again shortly", {
             conversationId: conversation.id,
@@ -192,12 +195,15 @@ export function registerOpenAiRoutes(app: FastifyInstance, ctx: AppContext): voi
         });
         if (result.message?.status === "failed") {
           // As in the non-streamed answer: an error the program can handle, not a polite text.
+          const quota = result.error?.code === "QUOTA_EXCEEDED";
           sse.send(null, {
-            error: {
-              message: "The agent's model could not answer; try again shortly",
-              type: "server_error",
-              code: "MODEL_UNAVAILABLE",
-            },
+            error: quota
+              ? { message: result.error?.message, type: "insufficient_quota", code: "QUOTA_EXCEEDED" }
+              : {
+                  message: "The agent's model could not answer; try again shortly",
+                  type: "server_error",
+                  code: "MODEL_UNAVAILABLE",
+                },
           });
           return reply;
         }
