@@ -96,6 +96,8 @@ async function start(kind: "pglite" | "postgres"): Promise<Harness> {
     RATE_LIMIT_MAX: "100000000",
     AUTH_RATE_LIMIT_MAX: "100000",
     DATA_DIR: "/tmp/minichat-bench",
+    // The platform is measured, not plan limits: ten agents and 100k chunks are over the free plan's.
+    DEFAULT_PLAN: "enterprise",
   };
   if (kind === "postgres") {
     dbName = `minichat_bench_${randomBytes(4).toString("hex")}`;
