@@ -285,6 +285,8 @@ async function main(): Promise<void> {
         DATA_DIR: "/tmp/minichat-bench",
         OPENAI_API_KEY: fake.apiKey,
         OPENAI_BASE_URL: fake.url,
+        // The platform is measured, not the free plan's one-agent limit.
+        DEFAULT_PLAN: "enterprise",
       });
       const app = await buildApp({ config, database, loggerInstance: pino({ level: "silent" }) });
       const origin = await app.listen({ port: 0, host: "127.0.0.1" });

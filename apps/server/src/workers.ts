@@ -7,6 +7,7 @@ import { recoveryQueues } from "./modules/knowledge/recover-ingestion.ts";
 import type { Config } from "./platform/config.ts";
 import { createKeyRing } from "./platform/crypto.ts";
 import type { Database } from "./platform/db/client.ts";
+import { maintenanceQueues } from "./platform/db/maintenance.ts";
 import { createEventBus, type EventBus } from "./platform/events.ts";
 import { createJobs, type Jobs } from "./platform/jobs.ts";
 import { createOutboundFetch } from "./platform/outbound.ts";
@@ -68,6 +69,7 @@ export async function startWorkers(
         opts.ingestHeartbeatSeconds ? { ...q, heartbeatSeconds: opts.ingestHeartbeatSeconds } : q,
       ),
       ...recoveryQueues({ db: database.db, jobs, logger }),
+      ...maintenanceQueues(database),
       ...billingQueues({ db: database.db, logger, clock: systemClock }),
       ...embeddingQueues(vectors),
     ] as never,
