@@ -50,7 +50,9 @@ describe("fake embeddings server", () => {
     expect(fake.requests.at(-1)?.encodingFormat).toBe("float");
     res.data.forEach((d, i) => {
       expect(d.embedding).toHaveLength(64);
-      d.embedding.forEach((x, j) => expect(x).toBeCloseTo(viaSdk.embeddings[i]![j]!, 5));
+      d.embedding.forEach((x, j) => {
+        expect(x).toBeCloseTo(viaSdk.embeddings[i]![j]!, 5);
+      });
     });
     const big = await client.embeddings.create({ model: "big-embed", input: "hello" });
     expect(big.data[0]!.embedding).toHaveLength(96);

@@ -39,11 +39,12 @@ const MANUAL = { supervise: false, superviseIntervalSeconds: 1, monitorIntervalS
 /** pg-boss on the same database, as another process would open it. */
 function rawBoss(database: Database): PgBoss {
   return database.kind === "pglite"
-    ? new PgBoss({ db: database.jobsAdapter!, backend: "pglite", schema: "pgboss" })
+    ? new PgBoss({ db: database.jobsAdapter!, backend: "pglite", schema: "pgboss", ...MANUAL })
     : new PgBoss({
         connectionString: (database as Database & { url: string }).url,
         schema: "pgboss",
         max: 2,
+        ...MANUAL,
       });
 }
 
