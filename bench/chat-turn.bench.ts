@@ -25,6 +25,7 @@ import http from "node:http";
 import { loadavg } from "node:os";
 import type { EventLoopUtilization } from "node:perf_hooks";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import { option, percentile } from "./bench-options.ts";
 
 type LoadJob = {
   origin: string;
@@ -184,19 +185,6 @@ function backendCpuMs(pids: number[]): number {
 }
 
 // ── the app under test (main thread) ─────────────────────────────────────────────────────────
-
-function option(name: string, envName: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i >= 0 && process.argv[i + 1] && !process.argv[i + 1]!.startsWith("--")) return process.argv[i + 1]!;
-  const eq = process.argv.find((a) => a.startsWith(`--${name}=`));
-  if (eq) return eq.slice(name.length + 3);
-  return process.env[envName] ?? fallback;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 async function main(): Promise<void> {
   const [{ default: pg }, { pino }, { buildApp }, { loadConfig }, dbClient, { runMigrations }] =

@@ -37,23 +37,11 @@ import { type Database, openPglite, openPostgres } from "../../apps/server/src/p
 import { runMigrations } from "../../apps/server/src/platform/db/migrate.ts";
 import { startWorkers } from "../../apps/server/src/workers.ts";
 import { makeTextPdf } from "../../apps/server/test/make-pdf.ts";
+import { option, percentile } from "../bench-options.ts";
 import { type Lang, makeArticle, makePdfPage, makeQuestions } from "./corpus.ts";
 import { populate, type Tenant } from "./populate.ts";
 
 type App = Awaited<ReturnType<typeof buildApp>>;
-
-function option(name: string, envName: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i >= 0 && process.argv[i + 1] && !process.argv[i + 1]!.startsWith("--")) return process.argv[i + 1]!;
-  const eq = process.argv.find((a) => a.startsWith(`--${name}=`));
-  if (eq) return eq.slice(name.length + 3);
-  return process.env[envName] ?? fallback;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 const MB = 1024 * 1024;
 const LANG_NAME: Record<Lang, string> = { en: "English", ru: "Russian", th: "Thai" };
