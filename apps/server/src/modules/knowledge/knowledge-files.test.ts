@@ -3,16 +3,8 @@ import { readFileSync } from "node:fs";
 import { eq } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type Caller,
-  call,
-  createTestApp,
-  createWorkspace,
-  expectError,
-  type SignedUp,
-  signUp,
-  type TestApp,
-} from "../../../test/harness.ts";
+import { type Caller, call, createTestApp, expectError, type TestApp } from "../../../test/harness.ts";
+import { type AgentOwner, ownerWithAgent, searchKnowledgeApi, sourcesUrl } from "../../../test/knowledge.ts";
 import { makeDocx } from "../../../test/make-docx.ts";
 import { makeTextPdf } from "../../../test/make-pdf.ts";
 import { eventually } from "../../../test/smtp-server.ts";
@@ -29,18 +21,8 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-type Owner = SignedUp & { wsId: string; agentId: string };
-async function newOwner(app = t.app): Promise<Owner> {
-  const u = await signUp(app);
-  const ws = await createWorkspace(app, u.bearer);
-  const agent = await call(app, u.bearer, "POST", `/api/v1/workspaces/${ws.id}/agents`, {
-    name: "Mia",
-    provider: "builtin",
-  });
-  expect(agent.statusCode, agent.body).toBe(201);
-  return { ...u, wsId: ws.id, agentId: agent.json().id };
-}
-const sourcesUrl = (o: Owner, rest = "") => `/api/v1/workspaces/${o.wsId}/agents/${o.agentId}/sources${rest}`;
+type Owner = AgentOwner;
+const newOwner = (app = t.app) => ownerWithAgent(app);
 
 /** A multipart/form-data body, as a browser's FormData sends it. */
 function multipart(
@@ -88,26 +70,7 @@ async function uploaded(o: Owner, filename: string, content: Buffer | string, na
   return res.json() as { id: string; status: string; error: string | null; chunkCount: number; name: string };
 }
 
-type Hit = {
-  sourceId: string;
-  sourceName: string;
-  content: string;
-  heading: string | null;
-  location: string | null;
-};
-async function search(o: Owner, query: string): Promise<Hit[]> {
-  const res = await call(
-    t.app,
-    o.bearer,
-    "POST",
-    `/api/v1/workspaces/${o.wsId}/agents/${o.agentId}/knowledge/search`,
-    {
-      query,
-    },
-  );
-  expect(res.statusCode, res.body).toBe(200);
-  return res.json().results;
-}
+const search = (o: Owner, query: string) => searchKnowledgeApi(t.app, o, query);
 
 describe("uploading files", () => {
   it("a multi-page PDF: each passage is found by a question and knows its page and section", async () => {

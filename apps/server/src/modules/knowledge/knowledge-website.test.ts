@@ -2,15 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  call,
-  createTestApp,
-  createWorkspace,
-  expectError,
-  type SignedUp,
-  signUp,
-  type TestApp,
-} from "../../../test/harness.ts";
+import { call, createTestApp, expectError, type TestApp } from "../../../test/harness.ts";
+import { type AgentOwner, ownerWithAgent, searchKnowledgeApi, sourcesUrl } from "../../../test/knowledge.ts";
 
 // Website sources as a workspace owner adds them, read from a real HTTP server on 127.0.0.1
 // (which the operator allows with ALLOW_PRIVATE_URLS, as a self-hoster would for an intranet).
@@ -91,18 +84,8 @@ function encodeLegacy(text: string, encoding: string): Buffer {
 
 // ── The owner's side ────────────────────────────────────────────────────────────────────────
 
-type Owner = SignedUp & { wsId: string; agentId: string };
-async function newOwner(app = t.app): Promise<Owner> {
-  const u = await signUp(app);
-  const ws = await createWorkspace(app, u.bearer);
-  const res = await call(app, u.bearer, "POST", `/api/v1/workspaces/${ws.id}/agents`, {
-    name: "Mia",
-    provider: "builtin",
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  return { ...u, wsId: ws.id, agentId: res.json().id };
-}
-const sourcesUrl = (o: Owner, rest = "") => `/api/v1/workspaces/${o.wsId}/agents/${o.agentId}/sources${rest}`;
+type Owner = AgentOwner;
+const newOwner = (app = t.app) => ownerWithAgent(app);
 
 type Source = { id: string; status: string; error: string | null; chunkCount: number; sizeBytes: number };
 
@@ -115,19 +98,7 @@ async function addWebsite(o: Owner, body: Record<string, unknown>, app = t.app):
   return got.json();
 }
 
-async function search(o: Owner, query: string, app = t.app) {
-  const res = await call(
-    app,
-    o.bearer,
-    "POST",
-    `/api/v1/workspaces/${o.wsId}/agents/${o.agentId}/knowledge/search`,
-    {
-      query,
-    },
-  );
-  expect(res.statusCode, res.body).toBe(200);
-  return res.json().results as { sourceId: string; content: string; location: string | null }[];
-}
+const search = (o: Owner, query: string, app = t.app) => searchKnowledgeApi(app, o, query);
 
 // ── Reading ─────────────────────────────────────────────────────────────────────────────────
 
