@@ -34,7 +34,6 @@ import { createKnowledgeRetriever, type Retriever } from "./modules/conversation
 import { registerUsageRoutes } from "./modules/conversations/usage.route.ts";
 import { createMailer, type Mailer } from "./modules/email/index.ts";
 import { registerHealthRoutes } from "./modules/health/health.route.ts";
-import { websiteFetch } from "./modules/knowledge/ingest-source.ts";
 import { registerKnowledgeRoutes } from "./modules/knowledge/knowledge.route.ts";
 import { registerKnowledgeSettingsRoutes } from "./modules/knowledge/knowledge-settings.route.ts";
 import { createKnowledgeVectors } from "./modules/knowledge/knowledge-vectors.ts";
@@ -125,7 +124,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     createEventBus((err, event) => app.log.error({ err, event: event.type }, "event listener failed"));
   const outboundPolicy = { allowPrivate: config.allowPrivateUrls };
   const outboundFetch = createOutboundFetch(outboundPolicy);
-  const knowledgeFetch = websiteFetch(config);
   const prices = createPriceBook(database.db);
   const models = createModelResolver({ db: database.db, config, keyRing, prices, outboundFetch });
   const vectors = createKnowledgeVectors({
@@ -154,7 +152,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     events,
     outboundFetch,
     outboundPolicy,
-    knowledgeFetch,
     prices,
     models,
     vectors,

@@ -1,7 +1,7 @@
 import { billingQueues } from "./modules/billing/roll-periods.ts";
 import { createMailer, type Mailer } from "./modules/email/index.ts";
 import { EMBED_CHUNKS_QUEUE, embeddingQueues } from "./modules/knowledge/embed-chunks.ts";
-import { ingestionQueues, websiteFetch } from "./modules/knowledge/ingest-source.ts";
+import { ingestionQueues } from "./modules/knowledge/ingest-source.ts";
 import { createKnowledgeVectors } from "./modules/knowledge/knowledge-vectors.ts";
 import { recoveryQueues } from "./modules/knowledge/recover-ingestion.ts";
 import type { Config } from "./platform/config.ts";
@@ -47,11 +47,12 @@ export async function startWorkers(
   const events = createEventBus((err, event) =>
     logger.error({ err, event: event.type }, "event listener failed"),
   );
+  const outboundFetch = createOutboundFetch({ allowPrivate: config.allowPrivateUrls });
   const vectors = createKnowledgeVectors({
     database,
     config,
     keyRing: createKeyRing(config.secretKey, config.previousSecretKeys),
-    outboundFetch: createOutboundFetch({ allowPrivate: config.allowPrivateUrls }),
+    outboundFetch,
     logger,
     jobs,
   });
@@ -63,7 +64,7 @@ export async function startWorkers(
         logger,
         events,
         config,
-        outboundFetch: websiteFetch(config),
+        outboundFetch,
         vectors,
       }).map((q) =>
         opts.ingestHeartbeatSeconds ? { ...q, heartbeatSeconds: opts.ingestHeartbeatSeconds } : q,

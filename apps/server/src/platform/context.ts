@@ -32,8 +32,6 @@ export type AppContext = {
   /** SSRF-guarded fetch for every URL a tenant chose (actions, provider base URLs). */
   outboundFetch: typeof fetch;
   outboundPolicy: OutboundPolicy;
-  /** The guarded fetch website knowledge sources are read with (more redirects allowed). */
-  knowledgeFetch: typeof fetch;
   prices: PriceBook;
   models: ModelResolver;
   /** Semantic knowledge search: embedding models and the vector store (off without pgvector). */

@@ -6,7 +6,6 @@ import { AppError } from "../../platform/errors.ts";
 import type { EventBus } from "../../platform/events.ts";
 import { newId } from "../../platform/ids.ts";
 import type { QueueDefinition } from "../../platform/jobs.ts";
-import { createOutboundFetch } from "../../platform/outbound.ts";
 import type { Logger } from "../../platform/types.ts";
 import { chunkBlocks } from "./chunk-text.ts";
 import { embeddingText, embedNewChunks, scheduleReembed } from "./embed-chunks.ts";
@@ -21,17 +20,12 @@ export { IngestError };
 
 export const INGEST_SOURCE_QUEUE = "knowledge.ingest-source";
 export type IngestJob = { workspaceId: string; sourceId: string };
-/** Websites redirect more than APIs do (http→https→www→/en/): five hops, each re-checked. */
-export function websiteFetch(config: Config): typeof fetch {
-  return createOutboundFetch({ allowPrivate: config.allowPrivateUrls }, { maxRedirects: 5 });
-}
-
 export type IngestDeps = {
   db: Db;
   logger: Logger;
   events: EventBus;
   config: Config;
-  /** SSRF-guarded fetch for website sources (platform/outbound.ts). */
+  /** SSRF-guarded fetch for website sources (platform/outbound.ts); fetch-page.ts follows redirects itself. */
   outboundFetch: typeof fetch;
   /** Embeds the passages when the workspace has an embedding model (semantic search). */
   vectors: KnowledgeVectors;

@@ -114,7 +114,7 @@ export function registerKnowledgeRoutes(app: FastifyInstance, ctx: AppContext): 
     events: ctx.events,
     jobs: ctx.jobs,
     config: ctx.config,
-    outboundFetch: ctx.knowledgeFetch,
+    outboundFetch: ctx.outboundFetch,
     outboundPolicy: ctx.outboundPolicy,
     vectors: ctx.vectors,
   };
