@@ -65,6 +65,16 @@ export const workspaceSubscriptions = pgTable(
     currentPeriodStart: timestamp("current_period_start", { withTimezone: true }),
     currentPeriodEnd: timestamp("current_period_end", { withTimezone: true }),
     cancelAtPeriodEnd: boolean("cancel_at_period_end").notNull().default(false),
+    /** A downgrade waiting for the period end (the plan paid for stays until then). */
+    scheduledPlanId: text("scheduled_plan_id").references(() => plans.id),
+    scheduledInterval: text("scheduled_interval").$type<"monthly" | "yearly">(),
+    /** When the subscription first went past_due; the plan is kept for a grace period from here. */
+    pastDueSince: timestamp("past_due_since", { withTimezone: true }),
+    /**
+     * The provider's own timestamp of the state last applied. Webhooks arrive out of order; an
+     * older state never overwrites a newer one.
+     */
+    providerUpdatedAt: timestamp("provider_updated_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -109,4 +119,50 @@ export const billingAlerts = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.periodKey, t.threshold] })],
+);
+
+/**
+ * The customer record a payment provider keeps for a workspace, created at its first checkout
+ * and reused for later checkouts and the customer portal.
+ */
+export const billingCustomers = pgTable(
+  "billing_customers",
+  {
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    provider: text("provider").$type<"stripe" | "lemonsqueezy">().notNull(),
+    customerId: text("customer_id").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.provider] }),
+    uniqueIndex("billing_customers_provider_uidx").on(t.provider, t.customerId),
+  ],
+);
+
+/**
+ * Every webhook event a payment provider delivered, stored by the provider's event id before it
+ * is handled: a redelivery finds its row and changes nothing twice. Processing happens in a job;
+ * `processedAt` is set when the handler finished.
+ */
+export const billingEvents = pgTable(
+  "billing_events",
+  {
+    id: text("id").primaryKey(),
+    provider: text("provider").$type<"stripe" | "lemonsqueezy">().notNull(),
+    eventId: text("event_id").notNull(),
+    type: text("type").notNull(),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    /** received | processed | ignored | failed (the handler threw; the job retries) */
+    status: text("status").notNull().default("received"),
+    error: text("error"),
+    attempts: integer("attempts").notNull().default(0),
+    receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+    processedAt: timestamp("processed_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("billing_events_provider_event_uidx").on(t.provider, t.eventId),
+    index("billing_events_received_idx").on(t.receivedAt),
+  ],
 );
