@@ -25,6 +25,7 @@ CREATE TABLE "email_preferences" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+ALTER TABLE "plans" ADD COLUMN "provider_refs" jsonb DEFAULT '{}'::jsonb NOT NULL;--> statement-breakpoint
 ALTER TABLE "workspace_subscriptions" ADD COLUMN "scheduled_plan_id" text;--> statement-breakpoint
 ALTER TABLE "workspace_subscriptions" ADD COLUMN "scheduled_interval" text;--> statement-breakpoint
 ALTER TABLE "workspace_subscriptions" ADD COLUMN "past_due_since" timestamp with time zone;--> statement-breakpoint

@@ -16,6 +16,12 @@ import { workspaces } from "./auth.ts";
 export type PlanPrice = { monthly: number; yearly: number };
 /** Prices by ISO currency code (USD, THB, RUB). */
 export type PlanPrices = Record<string, PlanPrice>;
+/**
+ * What a payment provider calls this plan, where it cannot be derived. Lemon Squeezy sells
+ * variants created in its dashboard, so the admin records their ids here; Stripe prices are
+ * created on demand from `prices` and need nothing.
+ */
+export type PlanProviderRefs = { lemonsqueezy?: { monthly?: string; yearly?: string } };
 
 /**
  * A plan is data, not code: seeded by the billing migration, edited by the platform admin.
@@ -32,6 +38,7 @@ export const plans = pgTable("plans", {
   maxMembers: integer("max_members"),
   maxKnowledgeBytes: bigint("max_knowledge_bytes", { mode: "number" }),
   prices: jsonb("prices").$type<PlanPrices>().notNull().default({}),
+  providerRefs: jsonb("provider_refs").$type<PlanProviderRefs>().notNull().default({}),
   /** Listed on the public pricing endpoint (a custom plan can be assigned without being listed). */
   public: boolean("public").notNull().default(true),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
