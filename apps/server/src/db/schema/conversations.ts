@@ -57,7 +57,12 @@ export const conversations = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("conversations_ws_recent_idx").on(t.workspaceId, t.lastMessageAt), index().on(t.agentId)],
+  (t) => [
+    index("conversations_ws_recent_idx").on(t.workspaceId, t.lastMessageAt),
+    index().on(t.agentId),
+    // A contact's conversations (contact page, merge, and the ON DELETE of a merged contact).
+    index("conversations_contact_idx").on(t.contactId),
+  ],
 );
 
 export type MessageCitation = {
@@ -113,11 +118,37 @@ export const leads = pgTable(
       .references(() => contacts.id, { onDelete: "cascade" }),
     conversationId: text("conversation_id").references(() => conversations.id, { onDelete: "set null" }),
     agentId: text("agent_id").references(() => agents.id, { onDelete: "set null" }),
+    /** new | contacted | qualified | won | lost */
     status: text("status").notNull().default("new"),
+    /** What the visitor asked to be told, as the agent captured it. The team's notes are lead_notes. */
     note: text("note"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    statusChangedAt: timestamp("status_changed_at", { withTimezone: true }),
   },
-  (t) => [index("leads_ws_idx").on(t.workspaceId, t.createdAt)],
+  (t) => [
+    index("leads_ws_idx").on(t.workspaceId, t.createdAt),
+    // A contact's leads (contact page, merge, and the cascade when a merged contact goes).
+    index("leads_contact_idx").on(t.contactId),
+  ],
+);
+
+/** The team's notes on a lead, newest first. Kept when the author leaves (author_id set null). */
+export const leadNotes = pgTable(
+  "lead_notes",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    leadId: text("lead_id")
+      .notNull()
+      .references(() => leads.id, { onDelete: "cascade" }),
+    authorId: text("author_id").references(() => users.id, { onDelete: "set null" }),
+    body: text("body").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("lead_notes_lead_idx").on(t.leadId, t.createdAt)],
 );
 
 /** Prices the platform admin set; models without a row use the shipped defaults in code. */
