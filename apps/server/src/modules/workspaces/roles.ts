@@ -13,6 +13,7 @@ export const statements = {
   provider: ["read", "update"],
   conversation: ["read"],
   usage: ["read"],
+  billing: ["manage"],
 } as const;
 
 export const ac = createAccessControl(statements);
@@ -33,6 +34,7 @@ export const roles = {
     provider: ["read", "update"],
     conversation: ["read"],
     usage: ["read"],
+    billing: ["manage"],
   }),
   admin: ac.newRole({
     organization: ["update"],
@@ -46,6 +48,7 @@ export const roles = {
     provider: ["read", "update"],
     conversation: ["read"],
     usage: ["read"],
+    billing: ["manage"],
   }),
   // Operators run conversations: they see agents and may try them, but do not change them.
   operator: ac.newRole({
