@@ -47,6 +47,14 @@ export type DomainEvent =
       max: number;
     }
   | {
+      /** A payment provider changed the workspace's subscription (or a downgrade took effect). */
+      type: "billing.subscription_changed";
+      workspaceId: string;
+      planId: string;
+      status: string;
+      change: string;
+    }
+  | {
       type: "message.created";
       workspaceId: string;
       conversationId: string;
