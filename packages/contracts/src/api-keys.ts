@@ -10,6 +10,9 @@ export const API_KEY_SCOPES = [
   "conversations:write",
   "knowledge:read",
   "knowledge:write",
+  // Leads and their contacts.
+  "leads:read",
+  "leads:write",
 ] as const;
 export const ZApiKeyScope = z.enum(API_KEY_SCOPES);
 export type TApiKeyScope = z.infer<typeof ZApiKeyScope>;

@@ -21,6 +21,15 @@ export type DomainEvent =
       contactId: string;
     }
   | {
+      /** A lead changed: its status, its notes, or its contact (edited or merged into another). */
+      type: "lead.updated";
+      workspaceId: string;
+      leadId: string;
+      contactId: string;
+      status: string;
+      change: "status" | "note" | "contact";
+    }
+  | {
       type: "knowledge.source_status";
       workspaceId: string;
       agentId: string;

@@ -29,6 +29,7 @@ export type IdPrefix =
   | "msg"
   | "ctc"
   | "led"
+  | "lnt"
   | "src"
   | "chk"
   | "gap"

@@ -37,7 +37,11 @@ export type AuditAction =
   | "model_price.reset"
   | "plan.updated"
   | "plan.assigned"
-  | "quota.extended";
+  | "quota.extended"
+  | "lead.status_changed"
+  | "lead.note_deleted"
+  | "contact.updated"
+  | "contact.merged";
 
 export type AuditEntry = {
   action: AuditAction;

@@ -14,6 +14,11 @@ export const statements = {
   conversation: ["read"],
   usage: ["read"],
   billing: ["manage"],
+  // Leads and contacts: viewers read them; operators and above work them (status, notes, edits).
+  lead: ["read", "update"],
+  contact: ["read", "update"],
+  /** Delete anyone's note on a lead (authors may always delete their own). */
+  leadNote: ["delete"],
 } as const;
 
 export const ac = createAccessControl(statements);
@@ -35,6 +40,9 @@ export const roles = {
     conversation: ["read"],
     usage: ["read"],
     billing: ["manage"],
+    lead: ["read", "update"],
+    contact: ["read", "update"],
+    leadNote: ["delete"],
   }),
   admin: ac.newRole({
     organization: ["update"],
@@ -49,6 +57,9 @@ export const roles = {
     conversation: ["read"],
     usage: ["read"],
     billing: ["manage"],
+    lead: ["read", "update"],
+    contact: ["read", "update"],
+    leadNote: ["delete"],
   }),
   // Operators run conversations: they see agents and may try them, but do not change them.
   operator: ac.newRole({
@@ -56,8 +67,17 @@ export const roles = {
     provider: ["read"],
     conversation: ["read"],
     usage: ["read"],
+    lead: ["read", "update"],
+    contact: ["read", "update"],
   }),
-  viewer: ac.newRole({ agent: ["read"], provider: ["read"], conversation: ["read"], usage: ["read"] }),
+  viewer: ac.newRole({
+    agent: ["read"],
+    provider: ["read"],
+    conversation: ["read"],
+    usage: ["read"],
+    lead: ["read"],
+    contact: ["read"],
+  }),
 };
 
 export type Statements = typeof statements;
