@@ -33,6 +33,7 @@ export type IdPrefix =
   | "src"
   | "chk"
   | "gap"
+  | "bev"
   | "id";
 
 export function newId(prefix: IdPrefix): string {
