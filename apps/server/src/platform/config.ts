@@ -61,6 +61,14 @@ export const ZEnv = z.object({
     .string()
     .regex(/^[a-z][a-z0-9-]{0,39}$/)
     .optional(),
+  BILLING_GRACE_DAYS: z.coerce.number().int().min(0).max(60).default(7),
+  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_/, "must start with sk_ or rk_").optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_/, "must start with whsec_").optional(),
+  STRIPE_API_URL: url(["http", "https"]).optional(),
+  LEMONSQUEEZY_API_KEY: z.string().min(10).optional(),
+  LEMONSQUEEZY_STORE_ID: z.string().regex(/^\d+$/, "must be the numeric store id").optional(),
+  LEMONSQUEEZY_WEBHOOK_SECRET: z.string().min(6).optional(),
+  LEMONSQUEEZY_API_URL: url(["http", "https"]).optional(),
   KNOWLEDGE_MAX_BYTES_PER_WORKSPACE: z.coerce
     .number()
     .int()
@@ -148,6 +156,16 @@ export type Config = {
   maxAgentsPerWorkspace: number;
   /** The plan of a workspace without a subscription or manual assignment (billing). */
   defaultPlanId: string;
+  billing: {
+    /** Days a past_due subscription keeps its plan before the default plan's limits apply. */
+    graceDays: number;
+    /** Stripe, when its secret key is set; `apiUrl` points the SDK elsewhere (tests, proxies). */
+    stripe: { secretKey: string; webhookSecret: string | undefined; apiUrl: string | undefined } | undefined;
+    /** Lemon Squeezy, when its API key and store are set. */
+    lemonSqueezy:
+      | { apiKey: string; storeId: string; webhookSecret: string | undefined; apiUrl: string }
+      | undefined;
+  };
   /** Total size of all knowledge sources of a workspace (plan limits may lower it). */
   knowledgeMaxBytesPerWorkspace: number;
   /** Largest uploaded file, and largest page fetched for a website source. */
@@ -241,6 +259,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxAgentsPerWorkspace: e.MAX_AGENTS_PER_WORKSPACE,
     // Tests are about everything but plans, so they run unlimited unless they ask for a plan.
     defaultPlanId: e.DEFAULT_PLAN ?? (e.NODE_ENV === "test" ? "enterprise" : "free"),
+    billing: billingFromEnv(e),
     knowledgeMaxBytesPerWorkspace: e.KNOWLEDGE_MAX_BYTES_PER_WORKSPACE,
     knowledgeMaxFileBytes: e.KNOWLEDGE_MAX_FILE_BYTES,
     knowledgeMaxCrawlPages: e.KNOWLEDGE_MAX_CRAWL_PAGES,
@@ -259,6 +278,29 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 }
 
 type Env = z.infer<typeof ZEnv>;
+
+function billingFromEnv(e: Env): Config["billing"] {
+  if (e.LEMONSQUEEZY_API_KEY && !e.LEMONSQUEEZY_STORE_ID) {
+    throw new ConfigError(
+      "Missing environment variable LEMONSQUEEZY_STORE_ID: required with LEMONSQUEEZY_API_KEY (the number in your store's settings)",
+    );
+  }
+  return {
+    graceDays: e.BILLING_GRACE_DAYS,
+    stripe: e.STRIPE_SECRET_KEY
+      ? { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiUrl: e.STRIPE_API_URL }
+      : undefined,
+    lemonSqueezy:
+      e.LEMONSQUEEZY_API_KEY && e.LEMONSQUEEZY_STORE_ID
+        ? {
+            apiKey: e.LEMONSQUEEZY_API_KEY,
+            storeId: e.LEMONSQUEEZY_STORE_ID,
+            webhookSecret: e.LEMONSQUEEZY_WEBHOOK_SECRET,
+            apiUrl: (e.LEMONSQUEEZY_API_URL ?? "https://api.lemonsqueezy.com").replace(/\/+$/, ""),
+          }
+        : undefined,
+  };
+}
 
 function providersFromEnv(e: Env): Partial<Record<LlmProviderId, ProviderEnv>> {
   const all: Record<LlmProviderId, ProviderEnv> = {

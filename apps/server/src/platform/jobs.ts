@@ -21,6 +21,8 @@ export type QueueDefinition<T> = {
   heartbeatSeconds?: number;
   /** Cron expression (UTC): pg-boss sends an empty job on this schedule, once across all nodes. */
   cron?: string;
+  /** "exclusive": one job per singletonKey queued or running at a time (a second send is dropped). */
+  policy?: "standard" | "exclusive";
   handler: JobHandler<T>;
 };
 
@@ -36,7 +38,8 @@ export type Jobs = {
   start(): Promise<void>;
   /** Registers queues (idempotent) so `send` works; with `work: true` also processes them. */
   register(queues: QueueDefinition<never>[], opts: { work: boolean }): Promise<void>;
-  send<T extends object>(queue: string, data: T): Promise<string | null>;
+  /** Returns the job id, or null when an exclusive queue already holds a job with this singletonKey. */
+  send<T extends object>(queue: string, data: T, opts?: { singletonKey?: string }): Promise<string | null>;
   /** Whether a job of this queue whose data contains `data` is waiting, retrying or running. */
   hasPending(queue: string, data: object): Promise<boolean>;
   /** Stops polling, waits for running jobs (up to timeoutMs), then returns. */
@@ -71,6 +74,7 @@ export function createJobs(database: Database, opts: JobsOptions): Jobs {
           retryLimit: q.retryLimit ?? 5,
           retryDelay: q.retryDelaySeconds ?? 10,
           retryBackoff: true,
+          ...(q.policy ? { policy: q.policy } : {}),
           ...(q.heartbeatSeconds ? { heartbeatSeconds: q.heartbeatSeconds } : {}),
         });
         if (q.cron) await boss.schedule(q.name, q.cron);
@@ -95,8 +99,8 @@ export function createJobs(database: Database, opts: JobsOptions): Jobs {
         }
       }
     },
-    send(queue, data) {
-      return boss.send(queue, data);
+    send(queue, data, opts) {
+      return opts?.singletonKey ? boss.send(queue, data, { singletonKey: opts.singletonKey }) : boss.send(queue, data);
     },
     async hasPending(queue, data) {
       const found = await boss.findJobs(queue, { data, limit: 100 });
