@@ -5,5 +5,6 @@ export * from "./billing.ts";
 export * from "./common.ts";
 export * from "./conversations.ts";
 export * from "./knowledge.ts";
+export * from "./leads.ts";
 export * from "./providers.ts";
 export * from "./workspaces.ts";
