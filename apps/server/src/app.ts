@@ -25,7 +25,10 @@ import { registerAuthRoutes } from "./modules/auth/auth.route.ts";
 import { getPrincipal } from "./modules/auth/authenticate.ts";
 import { createAuth } from "./modules/auth/create-auth.ts";
 import { registerBillingRoutes } from "./modules/billing/billing.route.ts";
+import { type BillingProviders, createBillingProviders } from "./modules/billing/billing-providers.ts";
+import { registerCheckoutRoutes } from "./modules/billing/checkout.route.ts";
 import { createMeter } from "./modules/billing/meter.ts";
+import { registerWebhookRoutes } from "./modules/billing/webhook.route.ts";
 import { createModelCaller } from "./modules/conversations/call-model.ts";
 import { registerChatRoutes } from "./modules/conversations/chat.route.ts";
 import { registerConversationRoutes } from "./modules/conversations/conversations.route.ts";
@@ -63,6 +66,8 @@ export type AppDeps = {
   redis?: Redis | undefined;
   jobs?: Jobs | undefined;
   mailer?: Mailer | undefined;
+  /** Payment providers; by default those configured (tests point them at local servers). */
+  billingProviders?: BillingProviders | undefined;
   clock?: Clock | undefined;
   /** A ready pino logger (the CLI shares one between startup and requests). */
   loggerInstance?: FastifyBaseLogger | undefined;
@@ -113,6 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       db: database.db,
       smtpUrl: config.smtpUrl,
       from: config.emailFrom,
+      config,
       logger: app.log,
       jobs: deps.jobs,
     });
@@ -155,6 +161,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     prices,
     models,
     vectors,
+    billing: {
+      db: database.db,
+      config,
+      mailer,
+      events,
+      clock,
+      logger: app.log,
+      providers: deps.billingProviders ?? createBillingProviders(config),
+    },
     engine: {
       db: database.db,
       database,
@@ -261,6 +276,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerAdminRoutes(app, ctx);
   registerAdminBillingRoutes(app, ctx);
   registerBillingRoutes(app, ctx);
+  registerCheckoutRoutes(app, ctx);
+  // Webhooks read their raw body (signatures are over the exact bytes): their own scope.
+  await app.register(async (scope) => registerWebhookRoutes(scope, ctx));
   registerAgentRoutes(app, ctx);
   registerProviderRoutes(app, ctx);
   registerChatRoutes(app, ctx);

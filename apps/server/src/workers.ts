@@ -1,3 +1,5 @@
+import { createBillingProviders } from "./modules/billing/billing-providers.ts";
+import { billingEventQueues } from "./modules/billing/process-billing-event.ts";
 import { billingQueues } from "./modules/billing/roll-periods.ts";
 import { createMailer, type Mailer } from "./modules/email/index.ts";
 import { EMBED_CHUNKS_QUEUE, embeddingQueues } from "./modules/knowledge/embed-chunks.ts";
@@ -41,6 +43,7 @@ export async function startWorkers(
     db: database.db,
     smtpUrl: config.smtpUrl,
     from: config.emailFrom,
+    config,
     logger,
     jobs,
   });
@@ -56,6 +59,15 @@ export async function startWorkers(
     logger,
     jobs,
   });
+  const billing = {
+    db: database.db,
+    config,
+    mailer,
+    events,
+    clock: systemClock,
+    logger,
+    providers: createBillingProviders(config),
+  };
   await jobs.register(
     [
       ...mailer.queues,
@@ -71,7 +83,9 @@ export async function startWorkers(
       ),
       ...recoveryQueues({ db: database.db, jobs, logger }),
       ...maintenanceQueues(database),
-      ...billingQueues({ db: database.db, logger, clock: systemClock }),
+      ...billingQueues(billing),
+      ...billingEventQueues(billing),
+      ...Object.values(billing.providers).flatMap((p) => p.queues?.(billing) ?? []),
       ...embeddingQueues(vectors),
     ] as never,
     { work: opts.work ?? true },

@@ -57,6 +57,24 @@ export const ZUpdatePlanRequest = z.strictObject({
 });
 export type TUpdatePlanRequest = z.infer<typeof ZUpdatePlanRequest>;
 
+export const PAYMENT_PROVIDERS = ["stripe", "lemonsqueezy"] as const;
+export const ZPaymentProvider = z.enum(PAYMENT_PROVIDERS);
+
+export const ZCheckoutRequest = z.strictObject({
+  planId: ZPlanId,
+  interval: ZBillingInterval,
+  currency: ZCurrency,
+  provider: ZPaymentProvider.optional().meta({
+    description: "Defaults to Stripe when configured, else Lemon Squeezy",
+  }),
+});
+export type TCheckoutRequest = z.infer<typeof ZCheckoutRequest>;
+export const ZCheckoutResponse = z.object({ provider: ZPaymentProvider, url: z.string() });
+export const ZPortalResponse = z.object({ provider: ZPaymentProvider, url: z.string() });
+export const ZChangePlanRequest = z.strictObject({ planId: ZPlanId, interval: ZBillingInterval });
+export type TChangePlanRequest = z.infer<typeof ZChangePlanRequest>;
+export const ZWebhookAck = z.object({ received: z.literal(true), duplicate: z.boolean() });
+
 export const ZLimitUsage = z.object({ used: z.number(), max: z.number().nullable() });
 export const ZQuotaAlert = z.object({
   threshold: z.number().int(),
@@ -74,7 +92,16 @@ export const ZWorkspaceBilling = z
         interval: ZBillingInterval,
         currency: z.string(),
         source: z.string(),
+        /** The plan paid for; differs from `plan` when canceled or past the payment grace period. */
+        planId: z.string(),
         cancelAtPeriodEnd: z.boolean(),
+        currentPeriodEnd: z.string().nullable(),
+        /** A downgrade that takes effect when the current period ends. */
+        scheduledPlanId: z.string().nullable(),
+        scheduledInterval: ZBillingInterval.nullable(),
+        pastDueSince: z.string().nullable(),
+        /** When a past_due subscription falls back to the default plan's limits. */
+        graceEndsAt: z.string().nullable(),
       })
       .nullable(),
     period: z.object({ key: z.string(), start: z.string(), end: z.string() }),
@@ -90,6 +117,7 @@ export const ZWorkspaceBilling = z
       members: ZLimitUsage,
       knowledgeBytes: ZLimitUsage,
     }),
+    paymentProviders: z.array(ZPaymentProvider),
     alerts: z.array(ZQuotaAlert),
   })
   .meta({ id: "WorkspaceBilling" });

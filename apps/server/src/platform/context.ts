@@ -1,6 +1,8 @@
 import type { Audit } from "../modules/audit/index.ts";
 import type { AuthnDeps } from "../modules/auth/authenticate.ts";
 import type { Auth } from "../modules/auth/create-auth.ts";
+import type { BillingDeps } from "../modules/billing/billing-provider.ts";
+import type { BillingProviders } from "../modules/billing/billing-providers.ts";
 import type { EngineDeps } from "../modules/conversations/run-turn.ts";
 import type { Mailer } from "../modules/email/index.ts";
 import type { KnowledgeVectors } from "../modules/knowledge/knowledge-vectors.ts";
@@ -36,6 +38,8 @@ export type AppContext = {
   models: ModelResolver;
   /** Semantic knowledge search: embedding models and the vector store (off without pgvector). */
   vectors: KnowledgeVectors;
+  /** Payment providers with keys on this installation, and what their event handlers need. */
+  billing: BillingDeps & { providers: BillingProviders };
   /** What a conversation turn needs (see conversations/run-turn.ts). */
   engine: EngineDeps;
 };

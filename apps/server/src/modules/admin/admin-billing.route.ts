@@ -61,7 +61,9 @@ export function registerAdminBillingRoutes(app: FastifyInstance, ctx: AppContext
       const plans = new Map((await findPlans(ctx.db)).map((p) => [p.id, p]));
       const keyed = page.map((w) => {
         const sub = subs.get(w.id);
-        const planId = grantsPlan(sub) ? sub!.planId : ctx.config.defaultPlanId;
+        const planId = grantsPlan(sub, { graceDays: ctx.config.billing.graceDays, now })
+          ? sub!.planId
+          : ctx.config.defaultPlanId;
         return { w, sub, planId, periodKey: currentPeriod(sub, now).key };
       });
       const usage = new Map(

@@ -38,6 +38,8 @@ export type AuditAction =
   | "plan.updated"
   | "plan.assigned"
   | "quota.extended"
+  | "billing.checkout_started"
+  | "billing.plan_change_requested"
   | "lead.status_changed"
   | "lead.note_deleted"
   | "contact.updated"

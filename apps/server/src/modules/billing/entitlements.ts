@@ -5,9 +5,21 @@ import { findPlan, findSubscription, type PlanRow, type SubscriptionRow } from "
 
 export type LimitName = "agents" | "sites" | "members" | "knowledge_bytes" | "ai_replies";
 
-/** Whether a subscription in this status still grants its plan (a canceled one falls back). */
-export function grantsPlan(sub: Pick<SubscriptionRow, "status"> | null | undefined): boolean {
-  return !!sub && sub.status !== "canceled";
+export type GraceRule = { graceDays: number; now: Date };
+
+/**
+ * Whether a subscription still grants its plan: a canceled one falls back to the default plan,
+ * and so does one past_due for longer than the grace period (given `grace`).
+ */
+export function grantsPlan(
+  sub: Pick<SubscriptionRow, "status" | "pastDueSince"> | null | undefined,
+  grace?: GraceRule,
+): boolean {
+  if (!sub || sub.status === "canceled") return false;
+  if (grace && sub.status === "past_due" && sub.pastDueSince) {
+    return sub.pastDueSince.getTime() + grace.graceDays * 86_400_000 > grace.now.getTime();
+  }
+  return true;
 }
 
 /**
@@ -16,11 +28,13 @@ export function grantsPlan(sub: Pick<SubscriptionRow, "status"> | null | undefin
  */
 export async function getWorkspacePlan(
   db: Db,
-  config: Pick<Config, "defaultPlanId">,
+  config: Pick<Config, "defaultPlanId" | "billing">,
   workspaceId: string,
+  now: Date = new Date(),
 ): Promise<{ plan: PlanRow; subscription: SubscriptionRow | null }> {
   const subscription = (await findSubscription(db, workspaceId)) ?? null;
-  const planId = grantsPlan(subscription) ? subscription!.planId : config.defaultPlanId;
+  const granted = grantsPlan(subscription, { graceDays: config.billing.graceDays, now });
+  const planId = granted ? subscription!.planId : config.defaultPlanId;
   const plan = await findPlan(db, planId);
   if (!plan) throw new Error(`Plan "${planId}" does not exist (check DEFAULT_PLAN and the plans table)`);
   return { plan, subscription };
@@ -56,7 +70,7 @@ const NOUN: Record<LimitName, string> = {
  */
 export async function assertPlanAllows(
   db: Db,
-  config: Pick<Config, "defaultPlanId">,
+  config: Pick<Config, "defaultPlanId" | "billing">,
   workspaceId: string,
   limit: LimitName,
   used: number,

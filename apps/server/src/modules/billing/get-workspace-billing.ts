@@ -12,11 +12,11 @@ import { toPlan } from "./to-plan.ts";
 /** What the owner sees: the plan, this period, what is used and left of every limit, alerts. */
 export async function getWorkspaceBilling(
   db: Db,
-  config: Pick<Config, "defaultPlanId">,
+  config: Pick<Config, "defaultPlanId" | "billing">,
   workspaceId: string,
   now: Date,
 ): Promise<TWorkspaceBilling> {
-  const { plan, subscription } = await getWorkspacePlan(db, config, workspaceId);
+  const { plan, subscription } = await getWorkspacePlan(db, config, workspaceId, now);
   const period = currentPeriod(subscription, now);
   const [usage, alerts, agents, members, knowledge] = await Promise.all([
     findUsagePeriod(db, workspaceId, period.key),
@@ -39,7 +39,17 @@ export async function getWorkspaceBilling(
           interval: subscription.interval,
           currency: subscription.currency,
           source: subscription.source,
+          planId: subscription.planId,
           cancelAtPeriodEnd: subscription.cancelAtPeriodEnd,
+          currentPeriodEnd: subscription.currentPeriodEnd?.toISOString() ?? null,
+          scheduledPlanId: subscription.scheduledPlanId,
+          scheduledInterval: subscription.scheduledInterval,
+          pastDueSince: subscription.pastDueSince?.toISOString() ?? null,
+          graceEndsAt: subscription.pastDueSince
+            ? new Date(
+                subscription.pastDueSince.getTime() + config.billing.graceDays * 86_400_000,
+              ).toISOString()
+            : null,
         }
       : null,
     period: { key: period.key, start: period.start.toISOString(), end: period.end.toISOString() },
@@ -51,6 +61,7 @@ export async function getWorkspaceBilling(
       members: { used: members, max: plan.maxMembers },
       knowledgeBytes: { used: Number(knowledge[0]?.used ?? 0), max: plan.maxKnowledgeBytes },
     },
+    paymentProviders: paymentProviders(config),
     alerts: alerts.map((a) => ({
       threshold: a.threshold,
       used: a.used,
@@ -58,4 +69,12 @@ export async function getWorkspaceBilling(
       createdAt: a.createdAt.toISOString(),
     })),
   };
+}
+
+/** Providers a checkout can use on this installation (none: the admin assigns plans). */
+function paymentProviders(config: Pick<Config, "billing">): ("stripe" | "lemonsqueezy")[] {
+  const out: ("stripe" | "lemonsqueezy")[] = [];
+  if (config.billing.stripe) out.push("stripe");
+  if (config.billing.lemonSqueezy) out.push("lemonsqueezy");
+  return out;
 }

@@ -9,7 +9,7 @@ import { countMembers, countPendingInvitations } from "./plans.repo.ts";
  */
 export async function assertCanAddMember(
   db: Db,
-  config: Pick<Config, "defaultPlanId">,
+  config: Pick<Config, "defaultPlanId" | "billing">,
   workspaceId: string,
   now: Date,
   opts: { pending: boolean },

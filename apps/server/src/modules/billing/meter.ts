@@ -7,7 +7,7 @@ import { type QuotaAlertDeps, sendQuotaAlert } from "./quota-alerts.ts";
 // INSERT … ON CONFLICT DO UPDATE … WHERE used < limit, which PostgreSQL evaluates on the
 // locked, latest row version (and PGlite runs one statement at a time).
 
-// $1 workspace, $2 now, $3 default plan. The period key must agree with currentPeriod().
+// $1 workspace, $2 now, $3 default plan, $4 grace days of a past_due subscription. The period key must agree with currentPeriod().
 const RESERVE_REPLY = `
   with b as (
     select p.ai_replies as lim, p.name as plan_name,
@@ -16,7 +16,10 @@ const RESERVE_REPLY = `
         else to_char($2::timestamptz at time zone 'UTC', 'YYYY-MM') end as period_key
     from (select 1) one
     left join workspace_subscriptions s on s.workspace_id = $1
-    join plans p on p.id = case when s.status is null or s.status = 'canceled' then $3 else s.plan_id end
+    join plans p on p.id = case
+      when s.status is null or s.status = 'canceled' then $3
+      when s.status = 'past_due' and s.past_due_since + make_interval(days => $4::int) <= $2::timestamptz then $3
+      else s.plan_id end
   ),
   r as (
     insert into usage_periods as u (workspace_id, period_key, ai_replies, reply_limit)
@@ -48,7 +51,7 @@ export type Meter = {
 const THRESHOLDS = [80, 90, 100];
 
 export function createMeter(
-  deps: QuotaAlertDeps & { database: Database; config: Pick<Config, "defaultPlanId"> },
+  deps: QuotaAlertDeps & { database: Database; config: Pick<Config, "defaultPlanId" | "billing"> },
 ): Meter {
   return {
     async reserve(workspaceId) {
@@ -59,7 +62,11 @@ export function createMeter(
         period_key: string;
         used: number | null;
         extra: number | null;
-      }>(RESERVE_REPLY, [workspaceId, now.toISOString(), deps.config.defaultPlanId], "billing_reserve_reply");
+      }>(
+        RESERVE_REPLY,
+        [workspaceId, now.toISOString(), deps.config.defaultPlanId, deps.config.billing.graceDays],
+        "billing_reserve_reply",
+      );
       // No plan row at all: a broken installation must not silence every agent.
       if (!row) return { ok: true, periodKey: "", used: 0, max: null };
       if (row.used === null) {

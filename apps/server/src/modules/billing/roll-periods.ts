@@ -2,7 +2,9 @@ import { and, eq, lt, lte } from "drizzle-orm";
 import { billingAlerts, usagePeriods, workspaceSubscriptions } from "../../db/schema/index.ts";
 import type { Db } from "../../platform/db/client.ts";
 import type { QueueDefinition } from "../../platform/jobs.ts";
-import type { Clock, Logger } from "../../platform/types.ts";
+import type { Logger } from "../../platform/types.ts";
+import { applyDueDowngrades } from "./apply-subscription.ts";
+import type { BillingDeps } from "./billing-provider.ts";
 import { addMonths, currentPeriod } from "./period.ts";
 
 export const ROLL_PERIODS_QUEUE = "billing.roll-periods";
@@ -31,7 +33,7 @@ export async function rollPeriods(deps: { db: Db; logger: Logger }, now: Date): 
   return advanced.length;
 }
 
-export function billingQueues(deps: { db: Db; logger: Logger; clock: Clock }): QueueDefinition<object>[] {
+export function billingQueues(deps: BillingDeps): QueueDefinition<object>[] {
   return [
     {
       name: ROLL_PERIODS_QUEUE,
@@ -40,6 +42,7 @@ export function billingQueues(deps: { db: Db; logger: Logger; clock: Clock }): Q
       retryLimit: 2,
       handler: async () => {
         await rollPeriods(deps, deps.clock.now());
+        await applyDueDowngrades(deps);
       },
     },
   ];

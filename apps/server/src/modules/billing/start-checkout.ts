@@ -1,0 +1,70 @@
+import type { TCheckoutRequest } from "@minichat/contracts";
+import type { AppContext } from "../../platform/context.ts";
+import { AppError } from "../../platform/errors.ts";
+import { findCustomerId, saveCustomerId } from "./billing-customers.repo.ts";
+import { grantsPlan } from "./entitlements.ts";
+import { callProvider, pickProvider } from "./pick-provider.ts";
+import { findPlan, findSubscription } from "./plans.repo.ts";
+
+/**
+ * A hosted checkout page for a new paid subscription. The plan must be public and priced in the
+ * currency; a workspace that already pays changes plan instead (or manages it in the portal).
+ */
+export async function startCheckout(
+  ctx: AppContext,
+  input: {
+    workspace: { id: string; name: string };
+    payer: { email: string; name: string };
+    request: TCheckoutRequest;
+    log: { error(obj: object, msg: string): void };
+  },
+): Promise<{ provider: "stripe" | "lemonsqueezy"; url: string }> {
+  const { planId, interval, currency } = input.request;
+  const provider = pickProvider(ctx.billing.providers, input.request.provider);
+  const plan = await findPlan(ctx.db, planId);
+  if (!plan?.public) {
+    throw new AppError("PRICE_NOT_AVAILABLE", `There is no plan "${planId}" to subscribe to`, { planId });
+  }
+  const price = plan.prices[currency]?.[interval];
+  if (!price) {
+    throw new AppError(
+      "PRICE_NOT_AVAILABLE",
+      `The ${plan.name} plan has no ${interval} price in ${currency}`,
+      { planId, interval, currency },
+    );
+  }
+  const current = await findSubscription(ctx.db, input.workspace.id);
+  if (current && current.source !== "manual" && grantsPlan(current)) {
+    throw new AppError(
+      "SUBSCRIPTION_EXISTS",
+      "This workspace already has a paid subscription: change its plan, or manage it in the billing portal",
+      { provider: current.source },
+    );
+  }
+  const accepted = await callProvider(provider.id, input.log, () => provider.currencies(plan, interval));
+  if (!accepted.includes(currency)) {
+    throw new AppError(
+      "PRICE_NOT_AVAILABLE",
+      `${provider.id === "stripe" ? "Stripe" : "Lemon Squeezy"} cannot charge the ${plan.name} plan in ${currency} here (available: ${accepted.join(", ") || "none"})`,
+      { planId, interval, currency, available: accepted },
+    );
+  }
+  const customerId = await findCustomerId(ctx.db, input.workspace.id, provider.id);
+  const returnTo = `${ctx.config.baseUrl}/workspaces/${input.workspace.id}/billing`;
+  const session = await callProvider(provider.id, input.log, () =>
+    provider.createCheckout({
+      workspace: input.workspace,
+      payer: input.payer,
+      customerId,
+      plan,
+      interval,
+      currency,
+      successUrl: `${returnTo}?checkout=success`,
+      cancelUrl: `${returnTo}?checkout=canceled`,
+    }),
+  );
+  if (session.customerId && !customerId) {
+    await saveCustomerId(ctx.db, input.workspace.id, provider.id, session.customerId);
+  }
+  return { provider: provider.id, url: session.url };
+}
