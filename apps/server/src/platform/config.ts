@@ -62,8 +62,14 @@ export const ZEnv = z.object({
     .regex(/^[a-z][a-z0-9-]{0,39}$/)
     .optional(),
   BILLING_GRACE_DAYS: z.coerce.number().int().min(0).max(60).default(7),
-  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_/, "must start with sk_ or rk_").optional(),
-  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_/, "must start with whsec_").optional(),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_/, "must start with sk_ or rk_")
+    .optional(),
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_/, "must start with whsec_")
+    .optional(),
   STRIPE_API_URL: url(["http", "https"]).optional(),
   LEMONSQUEEZY_API_KEY: z.string().min(10).optional(),
   LEMONSQUEEZY_STORE_ID: z.string().regex(/^\d+$/, "must be the numeric store id").optional(),

@@ -100,7 +100,9 @@ export function createJobs(database: Database, opts: JobsOptions): Jobs {
       }
     },
     send(queue, data, opts) {
-      return opts?.singletonKey ? boss.send(queue, data, { singletonKey: opts.singletonKey }) : boss.send(queue, data);
+      return opts?.singletonKey
+        ? boss.send(queue, data, { singletonKey: opts.singletonKey })
+        : boss.send(queue, data);
     },
     async hasPending(queue, data) {
       const found = await boss.findJobs(queue, { data, limit: 100 });
