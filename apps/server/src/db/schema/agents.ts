@@ -14,6 +14,22 @@ import { users, workspaces } from "./auth.ts";
 
 export type QuickAnswer = { question: string; answer: string };
 
+/** How the widget looks and behaves on the host site (all optional; the widget has defaults). */
+export type WidgetSettings = {
+  color?: string;
+  position?: "bottom-right" | "bottom-left";
+  theme?: "light" | "dark" | "auto";
+  avatarUrl?: string | null;
+  /** Name shown in the panel header; the agent's name when unset. */
+  displayName?: string | null;
+  /** Language when the visitor's browser asks for none we speak. */
+  defaultLocale?: "en" | "th" | "ru";
+  /** Ask for name and email before the first message. */
+  requireContactForm?: boolean;
+  /** Open with a greeting after `delaySeconds` on pages whose URL matches one of `urlPatterns`. */
+  proactive?: { enabled: boolean; delaySeconds: number; urlPatterns: string[]; message: string | null };
+};
+
 /** An AI agent of a workspace: its prompt, model settings and public identity for the widget. */
 export const agents = pgTable(
   "agents",
@@ -38,6 +54,11 @@ export const agents = pgTable(
     /** Public identifier the widget embeds; rotating it invalidates old embeds. */
     publicKey: text("public_key").notNull().unique(),
     status: text("status").notNull().default("draft"),
+    widget: jsonb("widget").$type<WidgetSettings>().notNull().default({}),
+    /** Origins the widget may be embedded on (`https://shop.example`); empty = anywhere. */
+    allowedOrigins: text("allowed_origins").array().notNull().default(sql`'{}'::text[]`),
+    /** Sealed HMAC secret for identity verification of signed-in visitors (null = off). */
+    identitySecret: text("identity_secret"),
     createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),

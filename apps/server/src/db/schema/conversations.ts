@@ -53,6 +53,18 @@ export const conversations = pgTable(
     status: text("status").notNull().default("ai"),
     metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
     createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    /** The operator holding or assigned to the conversation (inbox). */
+    assigneeId: text("assignee_id").references(() => users.id, { onDelete: "set null" }),
+    /** Visitor messages no operator has seen yet (reset when a member opens the transcript). */
+    unreadCount: integer("unread_count").notNull().default(0),
+    /** sha256 of the widget visitor's token (public channel); the token itself is never stored. */
+    visitorTokenHash: text("visitor_token_hash"),
+    visitorTokenExpiresAt: timestamp("visitor_token_expires_at", { withTimezone: true }),
+    /** Verified id of the host site's signed-in user (identity verification), if any. */
+    externalUserId: text("external_user_id"),
+    /** End-of-chat rating by the visitor, 1..5. */
+    rating: integer("rating"),
+    ratingComment: text("rating_comment"),
     lastMessageAt: timestamp("last_message_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
@@ -62,6 +74,9 @@ export const conversations = pgTable(
     index().on(t.agentId),
     // A contact's conversations (contact page, merge, and the ON DELETE of a merged contact).
     index("conversations_contact_idx").on(t.contactId),
+    // The inbox lists a workspace's conversations by status, newest first.
+    index("conversations_ws_status_idx").on(t.workspaceId, t.status, t.lastMessageAt),
+    uniqueIndex("conversations_visitor_token_idx").on(t.visitorTokenHash),
   ],
 );
 
@@ -101,6 +116,10 @@ export const messages = pgTable(
     latencyMs: integer("latency_ms"),
     errorCode: text("error_code"),
     errorMessage: text("error_message"),
+    /** The operator who wrote an operator message or internal note. */
+    authorId: text("author_id").references(() => users.id, { onDelete: "set null" }),
+    /** Visitor feedback on an assistant answer: 1 thumbs up, -1 thumbs down. */
+    feedback: integer("feedback"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("messages_conversation_idx").on(t.conversationId, t.seq)],
@@ -182,4 +201,22 @@ export const usageDaily = pgTable(
     costUsd: doublePrecision("cost_usd").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.day, t.agentId, t.provider, t.model] })],
+);
+
+/** Saved replies operators insert with `/shortcut` in the inbox composer. */
+export const cannedResponses = pgTable(
+  "canned_responses",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    shortcut: text("shortcut").notNull(),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("canned_responses_ws_shortcut_idx").on(t.workspaceId, sql`lower(${t.shortcut})`)],
 );
