@@ -94,6 +94,7 @@ export async function createTestApp(
           db: database.db,
           smtpUrl: config.smtpUrl,
           from: config.emailFrom,
+          config,
           logger: silentLogger,
         }),
       };

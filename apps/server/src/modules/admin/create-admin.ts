@@ -36,6 +36,7 @@ export async function createAdmin(input: {
     db: input.db,
     smtpUrl: undefined,
     from: input.config.emailFrom,
+    config: input.config,
     logger: input.logger,
   });
   const auth = createAuth({

@@ -196,6 +196,7 @@ describe("final delivery failure", () => {
       db: t.database.db,
       smtpUrl: `smtp://127.0.0.1:${port}`,
       from: "MiniChat <no-reply@example.com>",
+      config: t.config,
       logger: silentLogger,
     });
     const to = uniqueEmail("gone");
