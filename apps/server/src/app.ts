@@ -36,6 +36,7 @@ import { registerOpenAiRoutes } from "./modules/conversations/openai.route.ts";
 import { createKnowledgeRetriever, type Retriever } from "./modules/conversations/retrieval.ts";
 import { registerUsageRoutes } from "./modules/conversations/usage.route.ts";
 import { createMailer, type Mailer } from "./modules/email/index.ts";
+import { registerEmailPreferenceRoutes } from "./modules/email/preferences.route.ts";
 import { registerHealthRoutes } from "./modules/health/health.route.ts";
 import { registerKnowledgeRoutes } from "./modules/knowledge/knowledge.route.ts";
 import { registerKnowledgeSettingsRoutes } from "./modules/knowledge/knowledge-settings.route.ts";
@@ -293,6 +294,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     registerKnowledgeRoutes(scope, ctx);
   });
   registerKnowledgeSettingsRoutes(app, ctx);
+  await registerEmailPreferenceRoutes(app, ctx);
   registerPageRoutes(app, ctx);
 
   await app.ready();

@@ -143,6 +143,16 @@ export function createAuth({ db, config, mailer, audit, logger, verifyOnSignUp =
           vars: { name: user.name, url },
         });
       },
+      // Better Auth calls this only when an unverified address becomes verified (changing the
+      // address is off), so the welcome goes out once per account.
+      afterEmailVerification: async (user) => {
+        await mailer.send({
+          to: user.email,
+          template: "welcome",
+          locale: toLocale((user as { locale?: string }).locale),
+          vars: { name: user.name, url: `${config.baseUrl}/` },
+        });
+      },
     },
     advanced: {
       useSecureCookies: secure,
