@@ -169,7 +169,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       events,
       clock,
       logger: app.log,
-      providers: deps.billingProviders ?? createBillingProviders(config),
+      providers: deps.billingProviders ?? createBillingProviders(config, app.log),
     },
     engine: {
       db: database.db,

@@ -66,7 +66,7 @@ export async function startWorkers(
     events,
     clock: systemClock,
     logger,
-    providers: createBillingProviders(config),
+    providers: createBillingProviders(config, logger),
   };
   await jobs.register(
     [

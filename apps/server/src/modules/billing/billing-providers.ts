@@ -1,11 +1,14 @@
 import type { Config } from "../../platform/config.ts";
+import type { Logger } from "../../platform/types.ts";
 import type { BillingProvider, ProviderId } from "./billing-provider.ts";
+import { createStripeProvider } from "./stripe/stripe-provider.ts";
 
 export type BillingProviders = Partial<Record<ProviderId, BillingProvider>>;
 
 /** The payment providers this installation has keys for (none: plans are assigned by the admin). */
-export function createBillingProviders(config: Config): BillingProviders {
+export function createBillingProviders(config: Config, logger?: Logger): BillingProviders {
   const out: BillingProviders = {};
   void config;
+  if (config.billing.stripe) out.stripe = createStripeProvider(config.billing.stripe, logger);
   return out;
 }
