@@ -41,6 +41,7 @@ import { registerHealthRoutes } from "./modules/health/health.route.ts";
 import { registerKnowledgeRoutes } from "./modules/knowledge/knowledge.route.ts";
 import { registerKnowledgeSettingsRoutes } from "./modules/knowledge/knowledge-settings.route.ts";
 import { createKnowledgeVectors } from "./modules/knowledge/knowledge-vectors.ts";
+import { registerLeadsAndContactsRoutes } from "./modules/leads/index.ts";
 import { registerPageRoutes } from "./modules/pages/pages.route.ts";
 import { createModelResolver } from "./modules/providers/model-resolver.ts";
 import { createPriceBook } from "./modules/providers/prices.ts";
@@ -294,6 +295,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     registerKnowledgeRoutes(scope, ctx);
   });
   registerKnowledgeSettingsRoutes(app, ctx);
+  registerLeadsAndContactsRoutes(app, ctx);
   await registerEmailPreferenceRoutes(app, ctx);
   registerPageRoutes(app, ctx);
 
