@@ -3,7 +3,7 @@ import { ZId } from "./common.ts";
 
 export const ZConversationChannel = z.enum(["test", "api", "widget"]);
 export const ZConversationStatus = z.enum(["ai", "waiting_human", "human", "resolved"]);
-export const ZMessageRole = z.enum(["visitor", "assistant", "operator", "system"]);
+export const ZMessageRole = z.enum(["visitor", "assistant", "operator", "system", "note"]);
 
 export const ZCitation = z
   .object({

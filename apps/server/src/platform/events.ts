@@ -6,6 +6,34 @@ import { EventEmitter } from "node:events";
 
 export type DomainEvent =
   | {
+      type: "conversation.created";
+      workspaceId: string;
+      conversationId: string;
+      agentId: string;
+      channel: string;
+    }
+  | {
+      /** Status, assignee or unread count changed (inbox actions, handoffs). */
+      type: "conversation.updated";
+      workspaceId: string;
+      conversationId: string;
+      status: string;
+      assigneeId: string | null;
+    }
+  | {
+      /** An operator reply or internal note, with its content (notes never reach the visitor). */
+      type: "message.posted";
+      workspaceId: string;
+      message: {
+        id: string;
+        conversationId: string;
+        role: string;
+        content: string;
+        createdAt: string;
+        authorName: string | null;
+      };
+    }
+  | {
       type: "conversation.handoff_requested";
       workspaceId: string;
       conversationId: string;

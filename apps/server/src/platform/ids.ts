@@ -34,6 +34,7 @@ export type IdPrefix =
   | "chk"
   | "gap"
   | "bev"
+  | "cnr"
   | "id";
 
 export function newId(prefix: IdPrefix): string {

@@ -53,13 +53,19 @@ const BEGIN_TURN = `
     insert into messages (id, workspace_id, conversation_id, role, content)
     select $1, $2, c.cid, 'visitor', $4 from c
     returning id, role, content
+  ),
+  -- a visitor message nobody in the inbox has seen yet
+  u as (
+    update conversations set unread_count = unread_count + 1
+    where workspace_id = $2 and id = (select cid from c)
   )
   select 'c' as kind, null::text as id, null::text as role, null::text as content,
     c.conversation, c.agent, c.actions, c.credentials, c.has_knowledge from c
   union all
   select 'h', h.id, h.role, h.content, null::json, null::json, null::json, null::json, null::boolean from (
     select id, role, content from messages
-    where workspace_id = $2 and conversation_id = $3
+    -- internal notes are the team's, never the model's
+    where workspace_id = $2 and conversation_id = $3 and role <> 'note'
     order by seq desc
     limit $7
   ) h
