@@ -38,6 +38,9 @@ import { registerUsageRoutes } from "./modules/conversations/usage.route.ts";
 import { createMailer, type Mailer } from "./modules/email/index.ts";
 import { registerEmailPreferenceRoutes } from "./modules/email/preferences.route.ts";
 import { registerHealthRoutes } from "./modules/health/health.route.ts";
+import { registerCannedResponseRoutes } from "./modules/inbox/canned.route.ts";
+import { registerInboxRoutes } from "./modules/inbox/inbox.route.ts";
+import { registerHandoffRouting } from "./modules/inbox/route-handoff.ts";
 import { registerKnowledgeRoutes } from "./modules/knowledge/knowledge.route.ts";
 import { registerKnowledgeSettingsRoutes } from "./modules/knowledge/knowledge-settings.route.ts";
 import { createKnowledgeVectors } from "./modules/knowledge/knowledge-vectors.ts";
@@ -46,6 +49,7 @@ import { registerPageRoutes } from "./modules/pages/pages.route.ts";
 import { createModelResolver } from "./modules/providers/model-resolver.ts";
 import { createPriceBook } from "./modules/providers/prices.ts";
 import { registerProviderRoutes } from "./modules/providers/providers.route.ts";
+import { attachRealtime, type Realtime } from "./modules/realtime/realtime.ts";
 import { registerInvitationRoutes } from "./modules/workspaces/invitations.route.ts";
 import { registerMemberRoutes } from "./modules/workspaces/members.route.ts";
 import { registerWorkspaceRoutes } from "./modules/workspaces/workspaces.route.ts";
@@ -86,6 +90,7 @@ declare module "fastify" {
   interface FastifyInstance {
     ctx: AppContext;
     lifecycle: { shuttingDown: boolean };
+    realtime: Realtime;
   }
 }
 
@@ -287,6 +292,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerConversationRoutes(app, ctx);
   registerOpenAiRoutes(app, ctx);
   registerUsageRoutes(app, ctx);
+  registerInboxRoutes(app, ctx);
+  registerCannedResponseRoutes(app, ctx);
   // Multipart is parsed only where uploads are taken (knowledge files); elsewhere it stays a 415.
   await app.register(async (scope) => {
     await scope.register(multipart, {
@@ -299,6 +306,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerEmailPreferenceRoutes(app, ctx);
   registerPageRoutes(app, ctx);
 
+  const realtime = attachRealtime(app, ctx, deps.redis);
+  app.decorate("realtime", realtime);
+  registerHandoffRouting(ctx, realtime);
   await app.ready();
   return app;
 }

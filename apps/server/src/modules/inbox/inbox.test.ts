@@ -296,7 +296,7 @@ describe("inbox", () => {
     const mail = await eventually(async () =>
       (await outboxFor(t.database, operator.user.email)).find((m) => m.template === "handoff-requested"),
     );
-    expect(mail.text).toContain(`/inbox/${c.conversationId}`);
+    expect(mail?.text).toContain(`/inbox/${c.conversationId}`);
     expect(
       (await outboxFor(t.database, viewer.user.email)).some((m) => m.template === "handoff-requested"),
     ).toBe(false);
