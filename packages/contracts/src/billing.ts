@@ -36,6 +36,14 @@ export const ZPlan = z
 export type TPlan = z.infer<typeof ZPlan>;
 export const ZPlanList = z.object({ plans: z.array(ZPlan) });
 
+/** Lemon Squeezy variant ids (numbers in its dashboard's variant URLs) per interval. */
+const ZLsVariantId = z.string().regex(/^\d{1,20}$/, "must be a Lemon Squeezy variant id (digits)");
+export const ZPlanProviderRefs = z.object({
+  lemonsqueezy: z.object({ monthly: z.string().optional(), yearly: z.string().optional() }).optional(),
+});
+/** A plan as the platform admin sees it: with what payment providers call it. */
+export const ZAdminPlan = ZPlan.extend({ providerRefs: ZPlanProviderRefs }).meta({ id: "AdminPlan" });
+
 export const ZPlanParams = z.strictObject({ planId: ZPlanId });
 export const ZUpdatePlanRequest = z.strictObject({
   name: z.string().trim().min(1).max(60).optional(),
@@ -54,6 +62,17 @@ export const ZUpdatePlanRequest = z.strictObject({
     .optional()
     .meta({ description: "Per currency; null removes the currency" }),
   public: z.boolean().optional(),
+  providerRefs: z
+    .strictObject({
+      lemonsqueezy: z
+        .strictObject({
+          monthly: ZLsVariantId.nullable().optional(),
+          yearly: ZLsVariantId.nullable().optional(),
+        })
+        .optional(),
+    })
+    .optional()
+    .meta({ description: "Lemon Squeezy variant ids selling this plan per interval; null removes one" }),
 });
 export type TUpdatePlanRequest = z.infer<typeof ZUpdatePlanRequest>;
 

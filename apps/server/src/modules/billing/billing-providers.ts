@@ -1,6 +1,7 @@
 import type { Config } from "../../platform/config.ts";
 import type { Logger } from "../../platform/types.ts";
 import type { BillingProvider, ProviderId } from "./billing-provider.ts";
+import { createLemonSqueezyProvider } from "./lemonsqueezy/lemonsqueezy-provider.ts";
 import { createStripeProvider } from "./stripe/stripe-provider.ts";
 
 export type BillingProviders = Partial<Record<ProviderId, BillingProvider>>;
@@ -10,5 +11,6 @@ export function createBillingProviders(config: Config, logger?: Logger): Billing
   const out: BillingProviders = {};
   void config;
   if (config.billing.stripe) out.stripe = createStripeProvider(config.billing.stripe, logger);
+  if (config.billing.lemonSqueezy) out.lemonsqueezy = createLemonSqueezyProvider(config.billing.lemonSqueezy);
   return out;
 }

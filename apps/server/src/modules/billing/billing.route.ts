@@ -1,6 +1,6 @@
 import {
+  ZAdminPlan,
   ZErrorResponse,
-  ZPlan,
   ZPlanList,
   ZPlanParams,
   ZUpdatePlanRequest,
@@ -10,7 +10,7 @@ import {
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import type { AppContext } from "../../platform/context.ts";
-import { notFound } from "../../platform/errors.ts";
+import { AppError, notFound } from "../../platform/errors.ts";
 import { requirePlatformAdmin, requireWorkspace } from "../auth/authenticate.ts";
 import { getWorkspaceBilling } from "./get-workspace-billing.ts";
 import { findPlan, findPlans, type PlanRow, updatePlan } from "./plans.repo.ts";
@@ -54,10 +54,11 @@ export function registerBillingRoutes(app: FastifyInstance, ctx: AppContext): vo
     {
       schema: {
         tags: ["Admin"],
-        summary: "Change a plan's name, limits, prices or visibility (platform admin)",
+        summary:
+          "Change a plan's name, limits, prices, visibility or Lemon Squeezy variants (platform admin)",
         params: ZPlanParams,
         body: ZUpdatePlanRequest,
-        response: { 200: ZPlan, ...errors },
+        response: { 200: ZAdminPlan, ...errors, 409: ZErrorResponse },
       },
     },
     async (req) => {
@@ -82,7 +83,11 @@ export function registerBillingRoutes(app: FastifyInstance, ctx: AppContext): vo
         }
         set.prices = prices;
       }
-      const updated = toPlan((await updatePlan(ctx.db, plan.id, set))!);
+      if (b.providerRefs?.lemonsqueezy) {
+        set.providerRefs = lemonSqueezyRefs(plan, b.providerRefs.lemonsqueezy, await findPlans(ctx.db));
+      }
+      const row = (await updatePlan(ctx.db, plan.id, set))!;
+      const updated = { ...toPlan(row), providerRefs: row.providerRefs };
       await ctx.audit({
         action: "plan.updated",
         workspaceId: null,
@@ -95,4 +100,36 @@ export function registerBillingRoutes(app: FastifyInstance, ctx: AppContext): vo
       return updated;
     },
   );
+}
+
+/**
+ * The plan's Lemon Squeezy variants after an edit (null removes one). A variant names one plan
+ * and interval only: webhooks find the plan by it.
+ */
+function lemonSqueezyRefs(
+  plan: PlanRow,
+  edit: { monthly?: string | null | undefined; yearly?: string | null | undefined },
+  all: PlanRow[],
+): PlanRow["providerRefs"] {
+  const ls = { ...plan.providerRefs.lemonsqueezy };
+  for (const interval of ["monthly", "yearly"] as const) {
+    const v = edit[interval];
+    if (v === null) delete ls[interval];
+    else if (v !== undefined) ls[interval] = v;
+  }
+  if (ls.monthly && ls.monthly === ls.yearly) {
+    throw new AppError("CONFLICT", "The monthly and yearly Lemon Squeezy variants must differ", ls);
+  }
+  for (const other of all) {
+    if (other.id === plan.id) continue;
+    const taken = [other.providerRefs.lemonsqueezy?.monthly, other.providerRefs.lemonsqueezy?.yearly];
+    const clash = [ls.monthly, ls.yearly].find((v) => v && taken.includes(v));
+    if (clash) {
+      throw new AppError("CONFLICT", `Lemon Squeezy variant ${clash} already sells the ${other.name} plan`, {
+        variantId: clash,
+        planId: other.id,
+      });
+    }
+  }
+  return { ...plan.providerRefs, lemonsqueezy: ls };
 }
