@@ -50,6 +50,7 @@ import { createModelResolver } from "./modules/providers/model-resolver.ts";
 import { createPriceBook } from "./modules/providers/prices.ts";
 import { registerProviderRoutes } from "./modules/providers/providers.route.ts";
 import { attachRealtime, type Realtime } from "./modules/realtime/realtime.ts";
+import { registerWidget } from "./modules/widget/index.ts";
 import { registerInvitationRoutes } from "./modules/workspaces/invitations.route.ts";
 import { registerMemberRoutes } from "./modules/workspaces/members.route.ts";
 import { registerWorkspaceRoutes } from "./modules/workspaces/workspaces.route.ts";
@@ -304,6 +305,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerKnowledgeSettingsRoutes(app, ctx);
   registerLeadsAndContactsRoutes(app, ctx);
   await registerEmailPreferenceRoutes(app, ctx);
+  // Public visitor API + widget files: CORS for host pages, bearer visitor tokens, no cookies.
+  await registerWidget(app, ctx);
   registerPageRoutes(app, ctx);
 
   const realtime = attachRealtime(app, ctx, deps.redis);

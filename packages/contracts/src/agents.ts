@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ZId } from "./common.ts";
+import { ZAllowedOrigins, ZWidgetSettings } from "./widget.ts";
 
 export const UNKNOWN_ANSWER_BEHAVIOURS = ["say-so", "offer-human", "capture-lead"] as const;
 export const ZUnknownAnswerBehaviour = z.enum(UNKNOWN_ANSWER_BEHAVIOURS);
@@ -51,6 +52,10 @@ const agentFields = {
   language: ZAgentLanguage.meta({ description: "Reply language; auto follows the visitor" }),
   unknownAnswerBehaviour: ZUnknownAnswerBehaviour,
   status: ZAgentStatus,
+  widget: ZWidgetSettings.meta({
+    description: "Widget appearance and behaviour; on update the given keys replace the stored ones",
+  }),
+  allowedOrigins: ZAllowedOrigins,
 };
 
 export const ZCreateAgentRequest = z.strictObject({
@@ -67,6 +72,8 @@ export const ZCreateAgentRequest = z.strictObject({
   language: agentFields.language.default("auto"),
   unknownAnswerBehaviour: agentFields.unknownAnswerBehaviour.default("say-so"),
   status: agentFields.status.default("draft"),
+  widget: agentFields.widget.default({}),
+  allowedOrigins: agentFields.allowedOrigins.default([]),
 });
 export type TCreateAgentRequest = z.infer<typeof ZCreateAgentRequest>;
 
@@ -103,6 +110,11 @@ export const ZAgent = z
     unknownAnswerBehaviour: ZUnknownAnswerBehaviour,
     publicKey: z.string().meta({ description: "Identifies the agent to the website widget" }),
     status: ZAgentStatus,
+    widget: ZWidgetSettings,
+    allowedOrigins: z.array(z.string()),
+    identitySecretSet: z
+      .boolean()
+      .meta({ description: "Identity verification is on (the secret itself is shown only when created)" }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })

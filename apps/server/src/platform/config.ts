@@ -56,6 +56,8 @@ export const ZEnv = z.object({
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(25),
   ALLOW_PRIVATE_URLS: list.optional(),
   MAX_MESSAGE_CHARS: z.coerce.number().int().min(100).max(100_000).default(4000),
+  WIDGET_VISITOR_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  WIDGET_IP_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   MAX_AGENTS_PER_WORKSPACE: z.coerce.number().int().min(1).default(100),
   DEFAULT_PLAN: z
     .string()
@@ -159,6 +161,8 @@ export type Config = {
   /** Hosts, IPs or CIDRs that outbound requests (actions, provider URLs) may reach although private. */
   allowPrivateUrls: string[];
   maxMessageChars: number;
+  /** Website widget: messages a visitor (per token) and an IP address may send per minute. */
+  widgetRateLimit: { perVisitor: number; perIp: number };
   maxAgentsPerWorkspace: number;
   /** The plan of a workspace without a subscription or manual assignment (billing). */
   defaultPlanId: string;
@@ -262,6 +266,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
     allowPrivateUrls: e.ALLOW_PRIVATE_URLS ?? [],
     maxMessageChars: e.MAX_MESSAGE_CHARS,
+    widgetRateLimit: {
+      perVisitor: e.WIDGET_VISITOR_MESSAGES_PER_MINUTE,
+      perIp: e.WIDGET_IP_MESSAGES_PER_MINUTE,
+    },
     maxAgentsPerWorkspace: e.MAX_AGENTS_PER_WORKSPACE,
     // Tests are about everything but plans, so they run unlimited unless they ask for a plan.
     defaultPlanId: e.DEFAULT_PLAN ?? (e.NODE_ENV === "test" ? "enterprise" : "free"),

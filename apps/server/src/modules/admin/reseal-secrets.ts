@@ -1,7 +1,8 @@
 import { eq } from "drizzle-orm";
-import { agentActions, providerCredentials } from "../../db/schema/index.ts";
+import { agentActions, agents, providerCredentials } from "../../db/schema/index.ts";
 import type { KeyRing } from "../../platform/crypto.ts";
 import type { Db } from "../../platform/db/client.ts";
+import { identitySecretContext } from "../agents/identity-secret.ts";
 import { actionHeadersContext } from "../agents/save-action.ts";
 import { credentialContext } from "../providers/model-resolver.ts";
 
@@ -35,6 +36,15 @@ export async function resealSecrets(
     const context = actionHeadersContext(row.id);
     const value = keyRing.seal(keyRing.open(row.headersSealed, context), context);
     await db.update(agentActions).set({ headersSealed: value }).where(eq(agentActions.id, row.id));
+    resealed++;
+  }
+  for (const row of await db.select().from(agents)) {
+    if (!row.identitySecret) continue;
+    checked++;
+    if (!keyRing.isStale(row.identitySecret)) continue;
+    const context = identitySecretContext(row.id);
+    const value = keyRing.seal(keyRing.open(row.identitySecret, context), context);
+    await db.update(agents).set({ identitySecret: value }).where(eq(agents.id, row.id));
     resealed++;
   }
   return { resealed, checked };

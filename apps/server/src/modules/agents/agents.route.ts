@@ -8,6 +8,7 @@ import {
   ZCreateActionRequest,
   ZCreateAgentRequest,
   ZErrorResponse,
+  ZIdentitySecret,
   ZUpdateActionRequest,
   ZUpdateAgentRequest,
   ZWorkspaceIdParams,
@@ -19,6 +20,7 @@ import type { AppContext } from "../../platform/context.ts";
 import { AppError, notFound } from "../../platform/errors.ts";
 import { requireWorkspace } from "../auth/authenticate.ts";
 import { deleteActionRow, deleteAgentRow, findActions, findAgent, findAgents } from "./agents.repo.ts";
+import { rotateIdentitySecret } from "./identity-secret.ts";
 import { createAction, updateAction } from "./save-action.ts";
 import { createAgent, updateAgent } from "./save-agent.ts";
 import { toAction, toAgent } from "./to-agent.ts";
@@ -186,6 +188,38 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: AppContext): void
         metadata: { name: row.name },
       });
       return reply.status(204).send(null);
+    },
+  );
+
+  r.post(
+    "/api/v1/workspaces/:workspaceId/agents/:agentId/identity-secret",
+    {
+      schema: {
+        tags,
+        summary:
+          "Create (or replace) the agent's identity-verification secret. It is returned now and never again; the agent shows only identitySecretSet.",
+        params: ZAgentParams,
+        response: { 201: ZIdentitySecret, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const access = await requireWorkspace(req, ctx.authn, req.params.workspaceId, {
+        permission: { agent: ["update"] },
+        scope: "agents:write",
+      });
+      const { secret, agent } = await rotateIdentitySecret(ctx, {
+        workspaceId: access.workspaceId,
+        agentId: req.params.agentId,
+      });
+      await ctx.audit({
+        action: "agent.identity_secret_rotated",
+        workspaceId: access.workspaceId,
+        actorUserId: access.userId,
+        targetType: "agent",
+        targetId: agent.id,
+        ip: req.ip,
+      });
+      return reply.status(201).send({ secret });
     },
   );
 

@@ -41,6 +41,8 @@ export async function createAgent(
     unknownAnswerBehaviour: b.unknownAnswerBehaviour,
     publicKey: newPublicKey(),
     status: b.status,
+    widget: b.widget,
+    allowedOrigins: [...new Set(b.allowedOrigins)],
     createdBy: input.userId,
   });
 }
@@ -51,8 +53,11 @@ export async function updateAgent(
 ): Promise<AgentRow> {
   const current = await findAgent(db, input.workspaceId, input.agentId);
   if (!current) throw notFound("Agent");
-  const { fallback, rotatePublicKey, provider, model, ...rest } = input.body;
+  const { fallback, rotatePublicKey, provider, model, widget, allowedOrigins, ...rest } = input.body;
   const set: Partial<AgentRow> = { ...rest };
+  // Widget settings are edited a few at a time (appearance, then proactive...): keys merge.
+  if (widget !== undefined) set.widget = { ...current.widget, ...widget };
+  if (allowedOrigins !== undefined) set.allowedOrigins = [...new Set(allowedOrigins)];
   if (provider !== undefined || model !== undefined) {
     const p = provider ?? current.provider;
     // Switching provider without naming a model keeps nothing meaningful: ask for one.

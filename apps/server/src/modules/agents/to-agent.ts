@@ -24,6 +24,9 @@ export function toAgent(a: AgentRow): TAgent {
     unknownAnswerBehaviour: a.unknownAnswerBehaviour as TAgent["unknownAnswerBehaviour"],
     publicKey: a.publicKey,
     status: a.status as TAgent["status"],
+    widget: a.widget,
+    allowedOrigins: a.allowedOrigins,
+    identitySecretSet: a.identitySecret !== null,
     createdAt: a.createdAt.toISOString(),
     updatedAt: a.updatedAt.toISOString(),
   };

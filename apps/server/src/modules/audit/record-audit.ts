@@ -28,6 +28,7 @@ export type AuditAction =
   | "agent.updated"
   | "agent.deleted"
   | "agent.public_key_rotated"
+  | "agent.identity_secret_rotated"
   | "action.created"
   | "action.updated"
   | "action.deleted"
