@@ -32,7 +32,9 @@ const listColumns = {
   phone: contacts.phone,
   createdAt: contacts.createdAt,
   updatedAt: contacts.updatedAt,
-  leadCount: sql<number>`(select count(*) from ${leads} where ${leads.contactId} = ${contacts.id})::int`,
+  // Spelled out: drizzle leaves columns unqualified in a single-table select, and inside the
+  // subquery "id" would then be the lead's.
+  leadCount: sql<number>`(select count(*) from leads l where l.contact_id = "contacts"."id")::int`,
   cursorAt: cursorAt(contacts.createdAt),
 };
 
