@@ -36,7 +36,7 @@ export const ZPlan = z
 export type TPlan = z.infer<typeof ZPlan>;
 export const ZPlanList = z.object({ plans: z.array(ZPlan) });
 
-/** Lemon Squeezy variant ids (numbers in its dashboard's variant URLs) per interval. */
+/** Lemon Squeezy variant ids (numeric, as its API and dashboard show them). */
 const ZLsVariantId = z.string().regex(/^\d{1,20}$/, "must be a Lemon Squeezy variant id (digits)");
 export const ZPlanProviderRefs = z.object({
   lemonsqueezy: z.object({ monthly: z.string().optional(), yearly: z.string().optional() }).optional(),
