@@ -334,3 +334,30 @@ describe("notes", () => {
     ]);
   });
 });
+
+describe("API reference", () => {
+  it("documents the lead and contact routes under their tags, the export as text/csv", async () => {
+    const spec = (await call(t.app, { headers: {} }, "GET", "/api/openapi.json")).json();
+    const leadsPath = spec.paths["/api/v1/workspaces/{workspaceId}/leads"];
+    expect(leadsPath.get.tags).toEqual(["Leads"]);
+    expect(leadsPath.get.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(["status", "agentId", "q", "from", "to", "limit", "cursor"]),
+    );
+    const exportPath = spec.paths["/api/v1/workspaces/{workspaceId}/leads/export.csv"];
+    expect(Object.keys(exportPath.get.responses["200"].content)).toEqual(["text/csv"]);
+    const lead = spec.paths["/api/v1/workspaces/{workspaceId}/leads/{leadId}"];
+    expect(lead.patch.requestBody.content["application/json"].schema.properties.status.enum).toEqual([
+      "new",
+      "contacted",
+      "qualified",
+      "won",
+      "lost",
+    ]);
+    expect(spec.paths["/api/v1/workspaces/{workspaceId}/leads/{leadId}/notes/{noteId}"].delete.tags).toEqual([
+      "Leads",
+    ]);
+    const contact = spec.paths["/api/v1/workspaces/{workspaceId}/contacts/{contactId}"];
+    expect(contact.patch.tags).toEqual(["Contacts"]);
+    expect(contact.patch.responses["200"].content["application/json"].schema).toBeDefined();
+  });
+});
