@@ -606,15 +606,6 @@ export function signWebhook(
   return { payload, headers: { "content-type": "application/json", "stripe-signature": signature } };
 }
 
-/** A localhost URL where nothing listens (Stripe unreachable). */
-export async function closedPortUrl(): Promise<string> {
-  const probe = createServer();
-  await new Promise<void>((r) => probe.listen(0, "127.0.0.1", r));
-  const port = (probe.address() as AddressInfo).port;
-  await new Promise<void>((r) => probe.close(() => r()));
-  return `http://127.0.0.1:${port}`;
-}
-
 /** Posts a signed delivery of `event` to MiniChat's Stripe webhook, as Stripe would. */
 export function deliverStripeEvent(
   app: FastifyInstance,

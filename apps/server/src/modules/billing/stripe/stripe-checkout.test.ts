@@ -1,7 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  closedPortUrl,
   type FakeStripe,
   signWebhook,
   startFakeStripe,
@@ -18,6 +17,7 @@ import {
   signUp,
   type TestApp,
 } from "../../../../test/harness.ts";
+import { closedPort } from "../../../../test/smtp-server.ts";
 import { billingCustomers } from "../../../db/schema/index.ts";
 
 // Starting a Stripe subscription through the HTTP API, against a local server speaking Stripe's
@@ -225,7 +225,7 @@ describe("Stripe misconfigured", () => {
       env: {
         ...env,
         STRIPE_SECRET_KEY: fake.secretKey,
-        STRIPE_API_URL: await closedPortUrl(),
+        STRIPE_API_URL: `http://127.0.0.1:${await closedPort()}`,
       },
     });
     try {
