@@ -1,4 +1,4 @@
-import { type Mount, pickLocale, urlMatches, type WidgetConfig } from "./shared.ts";
+import { type Mount, pickLocale, textOn, urlMatches, type WidgetConfig } from "./shared.ts";
 
 // widget.js: the tiny, framework-free loader host pages embed. It reads data-agent, fetches the
 // agent's public config, draws the launcher in a shadow root (host CSS cannot reach it, its CSS
@@ -37,7 +37,7 @@ const LABEL = { en: "Open chat", th: "เปิดแชท", ru: "Открыт�
     const side = config.position === "bottom-left" ? "left" : "right";
     const style = document.createElement("style");
     style.textContent = `:host{all:initial}
-.l{position:fixed;bottom:20px;${side}:20px;z-index:2147483000;width:56px;height:56px;border-radius:50%;border:0;cursor:pointer;background:${config.color};color:#fff;box-shadow:0 4px 14px rgba(0,0,0,.25);display:flex;align-items:center;justify-content:center}
+.l{position:fixed;bottom:20px;${side}:20px;z-index:2147483000;width:56px;height:56px;border-radius:50%;border:0;cursor:pointer;background:${config.color};color:${textOn(config.color)};box-shadow:0 4px 14px rgba(0,0,0,.25);display:flex;align-items:center;justify-content:center}
 .l:focus-visible{outline:3px solid #111;outline-offset:3px}
 .b{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 5px;box-sizing:border-box;border-radius:10px;background:#dc2626;color:#fff;font:600 12px/20px system-ui,sans-serif;text-align:center}
 .b[hidden],.g[hidden]{display:none}

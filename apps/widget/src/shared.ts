@@ -82,3 +82,14 @@ export function saveSession(publicKey: string, s: Session | null): void {
     // storage blocked: the conversation lasts as long as the page
   }
 }
+
+/** Text colour readable on the agent's colour (#rrggbb): dark on light colours, else white. */
+export function textOn(hex: string): string {
+  const n = Number.parseInt(hex.slice(1), 16);
+  const lin = (c: number) => {
+    const v = c / 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  };
+  const l = 0.2126 * lin((n >> 16) & 255) + 0.7152 * lin((n >> 8) & 255) + 0.0722 * lin(n & 255);
+  return l > 0.35 ? "#111827" : "#ffffff";
+}

@@ -51,6 +51,20 @@ function block(b: Block, i: number, cites: Citation[]) {
   return b.t === "ul" ? <ul key={i}>{items}</ul> : <ol key={i}>{items}</ol>;
 }
 
+// Drawn, not emoji: hosts and kiosks without an emoji font would show empty boxes.
+const thumb = (down: boolean) => (
+  <svg
+    width="14"
+    height="14"
+    viewBox="0 0 24 24"
+    fill="currentColor"
+    aria-hidden="true"
+    style={down ? "transform:rotate(180deg)" : ""}
+  >
+    <path d="M2 21h4V9H2v12zm20-11a2 2 0 0 0-2-2h-6.3l1-4.6v-.3a1.5 1.5 0 0 0-.4-1L13.2 1 6.6 7.6A2 2 0 0 0 6 9v10a2 2 0 0 0 2 2h9a2 2 0 0 0 1.8-1.2l3-7.1c.1-.2.2-.5.2-.7v-2z" />
+  </svg>
+);
+
 export function MessageView(props: {
   m: Message;
   s: Strings;
@@ -96,7 +110,7 @@ export function MessageView(props: {
             aria-pressed={m.feedback === 1}
             onClick={() => props.onFeedback!(1)}
           >
-            👍
+            {thumb(false)}
           </button>
           <button
             type="button"
@@ -104,7 +118,7 @@ export function MessageView(props: {
             aria-pressed={m.feedback === -1}
             onClick={() => props.onFeedback!(-1)}
           >
-            👎
+            {thumb(true)}
           </button>
         </div>
       )}
