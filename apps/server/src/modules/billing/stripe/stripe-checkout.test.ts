@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type FakeStripe,
@@ -19,6 +20,8 @@ import {
 } from "../../../../test/harness.ts";
 import { closedPort } from "../../../../test/smtp-server.ts";
 import { billingCustomers } from "../../../db/schema/index.ts";
+import { AppError } from "../../../platform/errors.ts";
+import { createStripeProvider } from "./stripe-provider.ts";
 
 // Starting a Stripe subscription through the HTTP API, against a local server speaking Stripe's
 // API: what MiniChat asks Stripe for (prices by lookup key, the customer, the Checkout Session),
@@ -260,5 +263,27 @@ describe("Stripe misconfigured", () => {
     } finally {
       await offline.close();
     }
+  });
+
+  it("without a signing secret, every delivery fails closed and the log says why, once", () => {
+    const lines: string[] = [];
+    const logger = pino({ level: "warn" }, { write: (line: string) => lines.push(line) });
+    const provider = createStripeProvider(
+      { secretKey: fake.secretKey, webhookSecret: undefined, apiUrl: fake.url },
+      logger,
+    );
+    const { payload, headers } = signWebhook(stripeEvent("invoice.paid", { id: "in_1", object: "invoice" }));
+    for (let i = 0; i < 3; i++) {
+      let error: unknown;
+      try {
+        provider.verifyWebhook(Buffer.from(payload), headers, new Date());
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(AppError);
+      expect((error as AppError).status).toBe(400);
+    }
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!).msg).toMatch(/STRIPE_WEBHOOK_SECRET is not set/);
   });
 });
