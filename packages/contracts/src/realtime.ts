@@ -31,6 +31,8 @@ export type InboxServerEvents = {
     messageId: string;
     role: string;
   }) => void;
+  /** Words of an AI answer as it is written (to sockets watching the conversation). */
+  "message.delta": (e: { conversationId: string; text: string }) => void;
   /** Full operator/note messages, so other operators see them without a fetch. */
   message: (e: TRealtimeMessage) => void;
   "handoff.requested": (e: {

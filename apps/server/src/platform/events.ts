@@ -92,6 +92,13 @@ export type DomainEvent =
       change: string;
     }
   | {
+      /** Words of an answer being written (batched), for the inbox's live view. */
+      type: "message.streaming";
+      workspaceId: string;
+      conversationId: string;
+      text: string;
+    }
+  | {
       type: "message.created";
       workspaceId: string;
       conversationId: string;

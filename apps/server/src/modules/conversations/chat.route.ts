@@ -6,7 +6,7 @@ import { notFound } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
 import { findAgent } from "../agents/agents.repo.ts";
 import { requireWorkspace } from "../auth/authenticate.ts";
-import { insertConversation } from "./conversations.repo.ts";
+import { openConversation } from "./open-conversation.ts";
 import { respondTurn } from "./respond-turn.ts";
 import { validateMessage } from "./run-turn.ts";
 
@@ -43,7 +43,7 @@ export function registerChatRoutes(app: FastifyInstance, ctx: AppContext): void 
       const conversationId =
         req.body.conversationId ??
         (
-          await insertConversation(ctx.db, {
+          await openConversation(ctx, {
             id: newId("cnv"),
             workspaceId: access.workspaceId,
             agentId: agent.id,

@@ -16,12 +16,8 @@ import { AppError, notFound } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
 import { findAgent } from "../agents/agents.repo.ts";
 import { getPrincipal } from "../auth/authenticate.ts";
-import {
-  type ConversationRow,
-  findConversation,
-  findMessagesPage,
-  insertConversation,
-} from "./conversations.repo.ts";
+import { type ConversationRow, findConversation, findMessagesPage } from "./conversations.repo.ts";
+import { openConversation } from "./open-conversation.ts";
 import { respondTurn } from "./respond-turn.ts";
 import { toMessage } from "./to-message.ts";
 
@@ -71,7 +67,7 @@ export function registerConversationRoutes(app: FastifyInstance, ctx: AppContext
       const workspaceId = await requireApiKey(ctx, req, "conversations:write");
       const agent = await findAgent(ctx.db, workspaceId, req.body.agentId);
       if (!agent) throw notFound("Agent");
-      const row = await insertConversation(ctx.db, {
+      const row = await openConversation(ctx, {
         id: newId("cnv"),
         workspaceId,
         agentId: agent.id,

@@ -5,8 +5,9 @@ import type { AppContext } from "../../platform/context.ts";
 import { AppError } from "../../platform/errors.ts";
 import { newId } from "../../platform/ids.ts";
 import { findAgent, findAgents } from "../agents/agents.repo.ts";
-import { insertConversation, insertMessages } from "./conversations.repo.ts";
+import { insertMessages } from "./conversations.repo.ts";
 import { requireApiKey } from "./conversations.route.ts";
+import { openConversation } from "./open-conversation.ts";
 import { runTurn, startTurn, validateMessage } from "./run-turn.ts";
 import { openSse } from "./sse.ts";
 
@@ -108,7 +109,7 @@ export function registerOpenAiRoutes(app: FastifyInstance, ctx: AppContext): voi
             `The model "${body.model}" does not exist: use an agent id (GET /v1/models)`,
           );
         }
-        const conversation = await insertConversation(ctx.db, {
+        const conversation = await openConversation(ctx, {
           id: newId("cnv"),
           workspaceId,
           agentId: agent.id,

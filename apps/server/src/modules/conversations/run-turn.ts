@@ -158,7 +158,11 @@ export async function startTurn(
 export async function runTurn(deps: EngineDeps, input: TurnInput): Promise<TurnResult> {
   const { workspaceId, conversation, agent, content, visitorId, history } = input;
   const started = performance.now();
-  const emit = input.onEvent ?? (() => {});
+  const stream = streamToWatchers(deps, workspaceId, conversation.id);
+  const emit = (e: TurnEvent) => {
+    input.onEvent?.(e);
+    if (e.type === "token" && !e.notice) stream.push(e.text);
+  };
 
   deps.events.emit({
     type: "message.created",
@@ -263,6 +267,7 @@ export async function runTurn(deps: EngineDeps, input: TurnInput): Promise<TurnR
     newStatus: status !== conversation.status ? status : null,
     gap,
   });
+  stream.flush();
   deps.events.emit({
     type: "message.created",
     workspaceId,
@@ -606,5 +611,26 @@ async function answerWithModel(
         ? "abort"
         : "error"
       : (finishReason ?? "stop"),
+  };
+}
+
+/** Watchers of a conversation in the inbox see the answer as it is written, a few times a second. */
+const STREAM_INTERVAL_MS = 150;
+
+function streamToWatchers(deps: EngineDeps, workspaceId: string, conversationId: string) {
+  let pending = "";
+  let last = 0;
+  const flush = () => {
+    if (!pending) return;
+    deps.events.emit({ type: "message.streaming", workspaceId, conversationId, text: pending });
+    pending = "";
+    last = performance.now();
+  };
+  return {
+    push(text: string) {
+      pending += text;
+      if (performance.now() - last >= STREAM_INTERVAL_MS) flush();
+    },
+    flush,
   };
 }

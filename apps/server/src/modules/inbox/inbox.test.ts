@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { io as connect, type Socket } from "socket.io-client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   addMember,
   call,
@@ -26,6 +26,11 @@ beforeAll(async () => {
   url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
 });
 afterAll(async () => t?.close());
+// Sockets a test opened are closed even when it fails, so presence never leaks into the next test.
+const sockets: Socket[] = [];
+afterEach(() => {
+  for (const s of sockets.splice(0)) s.close();
+});
 
 const inboxUrl = (o: { wsId: string }, rest = "") =>
   `/api/v1/workspaces/${o.wsId}/inbox/conversations${rest}`;
@@ -41,6 +46,7 @@ async function visitorSays(o: AgentOwner, message: string, conversationId?: stri
 
 function inboxSocket(token: string): Promise<Socket> {
   const s = connect(`${url}/inbox`, { auth: { token }, transports: ["websocket"], forceNew: true });
+  sockets.push(s);
   return new Promise((resolve, reject) => {
     s.once("connect", () => resolve(s));
     s.once("connect_error", reject);
@@ -130,6 +136,7 @@ describe("inbox", () => {
       [hashVisitorToken(token), c.conversationId],
     );
     const visitor = connect(`${url}/visitor`, { auth: { token }, transports: ["websocket"], forceNew: true });
+    sockets.push(visitor);
     await new Promise<void>((resolve, reject) => {
       visitor.once("connect", () => resolve());
       visitor.once("connect_error", reject);
@@ -260,14 +267,26 @@ describe("inbox", () => {
         if (e.role === "visitor") resolve(e);
       }),
     );
+    const opened = new Promise<{ conversationId: string; channel: string }>((resolve) =>
+      s.once("conversation.created", resolve),
+    );
     const c = await visitorSays(o, "Live event please");
     expect((await created).conversationId).toBe(c.conversationId);
+    expect(await opened).toMatchObject({ conversationId: c.conversationId, channel: "test" });
 
     // Typing reaches other operators watching the conversation.
     const other = await inboxSocket(o.token);
     await emitAck(other, "join", { workspaceId: o.wsId });
     expect(await emitAck(other, "watch", { conversationId: c.conversationId })).toEqual({ ok: true });
     expect(await emitAck(s, "watch", { conversationId: c.conversationId })).toEqual({ ok: true });
+    // A watcher sees the AI's answer as it is written, in pieces that add up to the answer.
+    let streamed = "";
+    other.on("message.delta", (e: { conversationId: string; text: string }) => {
+      if (e.conversationId === c.conversationId) streamed += e.text;
+    });
+    const next = await visitorSays(o, "And one more thing", c.conversationId);
+    await eventually(async () => streamed === next.message?.content || undefined);
+    expect(streamed).toBe(next.message?.content);
     const typing = new Promise<{ who: string; typing: boolean }>((resolve) => other.once("typing", resolve));
     s.emit("typing", { conversationId: c.conversationId, typing: true });
     expect(await typing).toMatchObject({ who: "operator", typing: true });

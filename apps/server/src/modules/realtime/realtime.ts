@@ -222,6 +222,9 @@ function forwardDomainEvents(ctx: AppContext, inbox: InboxNamespace, visitor: Vi
     visitor.to(`visitor:${e.conversationId}`).emit("status", { status: e.status });
   });
   on("message.created", (e) => ws(e.workspaceId).emit("message.created", strip(e)));
+  on("message.streaming", (e) =>
+    inbox.to(`cnv:${e.conversationId}`).emit("message.delta", { conversationId: e.conversationId, text: e.text }),
+  );
   on("message.posted", (e) => {
     ws(e.workspaceId).emit("message", e.message);
     if (e.message.role === "operator")
