@@ -7,7 +7,7 @@
 // Both sides run in this process (the fake server too), so the figures are process CPU per
 // call including the fake's work; the difference between the rows is the SDK's.
 import { createOpenAI } from "@ai-sdk/openai";
-import { experimental_streamTextLowMemory, stepCountIs, streamText } from "ai";
+import { experimental_streamTextLowMemory, generateText, stepCountIs, streamText } from "ai";
 import { startFakeOpenAI } from "../apps/server/test/fake-llm.ts";
 
 const N = Number(process.env.BENCH_CALLS ?? 1000);
@@ -20,6 +20,19 @@ async function viaSdk(fn: typeof streamText | typeof experimental_streamTextLowM
   for await (const _ of r.fullStream) {
     // drain
   }
+}
+
+async function viaGenerate() {
+  await generateText({ model, instructions: "Be brief.", messages, maxRetries: 0, stopWhen: stepCountIs(4) });
+}
+
+async function viaFetchJson() {
+  const res = await fetch(`${fake.url}/chat/completions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${fake.apiKey}`, "content-type": "application/json" },
+    body: JSON.stringify({ model: "gpt-4o-mini", messages }),
+  });
+  await res.json();
 }
 
 async function viaFetch() {
@@ -35,6 +48,8 @@ const cases: [string, () => Promise<void>][] = [
   ["fetch + read the SSE body", viaFetch],
   ["AI SDK streamText", () => viaSdk(streamText)],
   ["AI SDK single-consumer stream", () => viaSdk(experimental_streamTextLowMemory)],
+  ["fetch + read the JSON body (not streamed)", viaFetchJson],
+  ["AI SDK generateText (not streamed)", viaGenerate],
 ];
 console.log(`| call | CPU/call | wall/call |\n|---|---:|---:|`);
 for (const [name, run] of cases) {

@@ -1,5 +1,6 @@
 import {
   APICallError,
+  generateText,
   type ModelMessage,
   stepCountIs,
   // One consumer reads each stream: the single-consumer variant skips streamText's replay
@@ -35,6 +36,12 @@ export type ModelRequest = {
   tools: ToolSet;
   temperature: number;
   maxOutputTokens: number;
+  /**
+   * Whether anyone reads the answer as it is written. A JSON request does not: one plain
+   * completion then costs the SDK (and the provider) far less than a stream — see
+   * bench/model-call.bench.ts — and is replayed below as the same parts a stream would give.
+   */
+  stream: boolean;
 };
 
 export type OpenedStream = {
@@ -132,6 +139,7 @@ export function createModelCaller(deps: {
     attemptSignal: AbortSignal,
     clientSignal: AbortSignal,
   ): Promise<OpenedStream> {
+    if (!req.stream) return generateOnce(resolved, req, attemptSignal, clientSignal);
     const result = streamText({
       model: resolved.model,
       instructions: req.system,
@@ -178,6 +186,63 @@ export function createModelCaller(deps: {
         return { resolved, head, rest: it };
       }
     }
+  }
+
+  /** The whole answer in one request, handed on as the parts a stream would have produced. */
+  async function generateOnce(
+    resolved: ResolvedModel,
+    req: ModelRequest,
+    attemptSignal: AbortSignal,
+    clientSignal: AbortSignal,
+  ): Promise<OpenedStream> {
+    let result: Awaited<ReturnType<typeof generateText>>;
+    try {
+      result = await generateText({
+        model: resolved.model,
+        instructions: req.system,
+        messages: req.messages,
+        tools: req.tools,
+        stopWhen: stepCountIs(4),
+        temperature: req.temperature,
+        maxOutputTokens: req.maxOutputTokens,
+        maxRetries: 0,
+        abortSignal: AbortSignal.any([attemptSignal, clientSignal]),
+        ...(resolved.provider === "ollama"
+          ? {
+              providerOptions: {
+                ollama: { options: { temperature: req.temperature, num_predict: req.maxOutputTokens } },
+              },
+            }
+          : {}),
+      });
+    } catch (err) {
+      if (lacksToolSupport(err) && Object.keys(req.tools).length > 0) {
+        return generateOnce(resolved, { ...req, tools: {} }, attemptSignal, clientSignal);
+      }
+      if (clientSignal.aborted) throw new ClientGoneError("the client left");
+      if (attemptSignal.aborted) throw new TaskCancelledError("Operation timed out");
+      throw err;
+    }
+    const head: TextStreamPart<ToolSet>[] = [];
+    for (const step of result.steps) {
+      for (const c of step.content) {
+        if (c.type === "text") {
+          if (c.text) head.push({ type: "text-delta", id: "0", text: c.text } as TextStreamPart<ToolSet>);
+        } else if (c.type === "tool-call" || c.type === "tool-result" || c.type === "tool-error") {
+          head.push(c as TextStreamPart<ToolSet>);
+        }
+      }
+    }
+    head.push({
+      type: "finish",
+      finishReason: result.finishReason,
+      rawFinishReason: result.finishReason,
+      totalUsage: result.totalUsage,
+    } as TextStreamPart<ToolSet>);
+    const done: AsyncIterator<TextStreamPart<ToolSet>> = {
+      next: async () => ({ done: true, value: undefined }),
+    };
+    return { resolved, head, rest: done };
   }
 
   return {

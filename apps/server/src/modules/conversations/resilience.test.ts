@@ -346,15 +346,35 @@ describe("timeouts", () => {
     const aborted = openai.aborted();
     openai.enqueue({ kind: "stall", text: "We open at eight and" });
 
-    const res = await chat(fast.app, owner.bearer, owner.wsId, agentId, "When do you open?");
+    // Streamed to the client, so the model is asked for a stream too.
+    const res = await chat(fast.app, owner.bearer, owner.wsId, agentId, "When do you open?", { sse: true });
     expect(res.statusCode, res.body).toBe(200);
-    const body = res.json();
+    const body = parseSse(res.body).at(-1)!.data as {
+      conversationId: string;
+      message: unknown;
+      error: unknown;
+    };
     expect(body.message).toMatchObject({ content: "We open at eight and", status: "partial" });
     expect(body.error).not.toBeNull();
     const [row] = await assistantRows(fast.app, body.conversationId);
     expect(row).toMatchObject({ content: "We open at eight and", status: "partial" });
     expect(row!.errorCode).toBeTruthy();
     await until(() => openai.aborted() > aborted, "the stalled request to be aborted");
+  });
+
+  it("a JSON request asks for one plain completion; if it stalls the polite message is stored", async () => {
+    const owner = await newOwner(fast.app);
+    const agentId = await newAgent(fast.app, owner);
+    const before = openai.requests.length;
+    openai.enqueue({ kind: "stall", text: "We open at eight and" });
+
+    const res = await chat(fast.app, owner.bearer, owner.wsId, agentId, "When do you open?");
+    expect(res.statusCode, res.body).toBe(200);
+    expect((openai.requests[before]!.body as { stream?: boolean }).stream).not.toBe(true);
+    const body = res.json();
+    expect(body.message).toMatchObject({ content: POLITE, status: "failed" });
+    const [row] = await assistantRows(fast.app, body.conversationId);
+    expect(row).toMatchObject({ status: "failed", errorCode: "MODEL_UNAVAILABLE" });
   });
 });
 

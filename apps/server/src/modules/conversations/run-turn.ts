@@ -441,7 +441,14 @@ async function answerWithModel(
     const result = await deps.caller.open(
       workspaceId,
       candidates,
-      { system, messages, tools, temperature: agent.temperature, maxOutputTokens: agent.maxTokens },
+      {
+        system,
+        messages,
+        tools,
+        temperature: agent.temperature,
+        maxOutputTokens: agent.maxTokens,
+        stream: input.onEvent !== undefined,
+      },
       input.signal,
       input.credentials,
     );
