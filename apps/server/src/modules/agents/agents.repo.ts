@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq } from "drizzle-orm";
+import { and, asc, count, desc, eq, ne, sql } from "drizzle-orm";
 import { agentActions, agents } from "../../db/schema/index.ts";
 import type { Db } from "../../platform/db/client.ts";
 
@@ -29,6 +29,26 @@ export async function findAgent(db: Db, workspaceId: string, id: string): Promis
 export async function countAgents(db: Db, workspaceId: string): Promise<number> {
   const [row] = await db.select({ n: count() }).from(agents).where(eq(agents.workspaceId, workspaceId));
   return row?.n ?? 0;
+}
+
+/**
+ * The distinct widget origins (sites) the workspace's agents declare, optionally leaving one
+ * agent out (the one being saved). An origin on two agents is one site.
+ */
+export async function findWorkspaceOrigins(
+  db: Db,
+  workspaceId: string,
+  exceptAgentId?: string,
+): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ origin: sql<string>`unnest(${agents.allowedOrigins})` })
+    .from(agents)
+    .where(
+      exceptAgentId
+        ? and(eq(agents.workspaceId, workspaceId), ne(agents.id, exceptAgentId))
+        : eq(agents.workspaceId, workspaceId),
+    );
+  return rows.map((r) => r.origin);
 }
 
 export async function updateAgentRow(

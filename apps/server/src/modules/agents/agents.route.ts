@@ -143,7 +143,7 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: AppContext): void
           b.fallback ?? null,
         ]);
       }
-      const row = await updateAgent(ctx.db, {
+      const row = await updateAgent(ctx, {
         workspaceId: access.workspaceId,
         agentId: req.params.agentId,
         body: b,

@@ -5,6 +5,7 @@ import { AppError, notFound } from "../../platform/errors.ts";
 import { newId, randomToken } from "../../platform/ids.ts";
 import { assertCanAddAgent } from "./agent-limit.ts";
 import { type AgentRow, findAgent, insertAgent, updateAgentRow } from "./agents.repo.ts";
+import { assertCanUseOrigins } from "./site-limit.ts";
 
 export const newPublicKey = () => `pk_${randomToken(24)}`;
 
@@ -21,6 +22,7 @@ export async function createAgent(
 ): Promise<AgentRow> {
   const b = input.body;
   await assertCanAddAgent(deps.db, deps.config, input.workspaceId);
+  await assertCanUseOrigins(deps.db, deps.config, input.workspaceId, b.allowedOrigins);
   const provider = b.provider ?? deps.config.defaultModel.provider;
   const model = normaliseModel(provider, b.provider ? b.model : (b.model ?? deps.config.defaultModel.model));
   return insertAgent(deps.db, {
@@ -48,16 +50,20 @@ export async function createAgent(
 }
 
 export async function updateAgent(
-  db: Db,
+  deps: { db: Db; config: Pick<Config, "defaultPlanId" | "billing"> },
   input: { workspaceId: string; agentId: string; body: TUpdateAgentRequest },
 ): Promise<AgentRow> {
+  const { db } = deps;
   const current = await findAgent(db, input.workspaceId, input.agentId);
   if (!current) throw notFound("Agent");
   const { fallback, rotatePublicKey, provider, model, widget, allowedOrigins, ...rest } = input.body;
   const set: Partial<AgentRow> = { ...rest };
   // Widget settings are edited a few at a time (appearance, then proactive...): keys merge.
   if (widget !== undefined) set.widget = { ...current.widget, ...widget };
-  if (allowedOrigins !== undefined) set.allowedOrigins = [...new Set(allowedOrigins)];
+  if (allowedOrigins !== undefined) {
+    await assertCanUseOrigins(db, deps.config, input.workspaceId, allowedOrigins, input.agentId);
+    set.allowedOrigins = [...new Set(allowedOrigins)];
+  }
   if (provider !== undefined || model !== undefined) {
     const p = provider ?? current.provider;
     // Switching provider without naming a model keeps nothing meaningful: ask for one.

@@ -3,7 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import { knowledgeSources } from "../../db/schema/index.ts";
 import type { Config } from "../../platform/config.ts";
 import type { Db } from "../../platform/db/client.ts";
-import { countAgents } from "../agents/agents.repo.ts";
+import { countAgents, findWorkspaceOrigins } from "../agents/agents.repo.ts";
 import { getWorkspacePlan } from "./entitlements.ts";
 import { currentPeriod } from "./period.ts";
 import { countMembers, findAlerts, findUsagePeriod } from "./plans.repo.ts";
@@ -18,10 +18,11 @@ export async function getWorkspaceBilling(
 ): Promise<TWorkspaceBilling> {
   const { plan, subscription } = await getWorkspacePlan(db, config, workspaceId, now);
   const period = currentPeriod(subscription, now);
-  const [usage, alerts, agents, members, knowledge] = await Promise.all([
+  const [usage, alerts, agents, sites, members, knowledge] = await Promise.all([
     findUsagePeriod(db, workspaceId, period.key),
     findAlerts(db, workspaceId, period.key),
     countAgents(db, workspaceId),
+    findWorkspaceOrigins(db, workspaceId),
     countMembers(db, workspaceId),
     db
       .select({ used: sql<number>`coalesce(sum(${knowledgeSources.sizeBytes}), 0)::bigint` })
@@ -56,8 +57,8 @@ export async function getWorkspaceBilling(
     aiReplies: { used, max, left: max === null ? null : Math.max(0, max - used), extra },
     usage: {
       agents: { used: agents, max: plan.maxAgents },
-      // Sites (widget domains) arrive with the widget; the limit is already part of the plan.
-      sites: { used: 0, max: plan.maxSites },
+      // Sites: distinct origins the workspace's agents allow the widget on.
+      sites: { used: sites.length, max: plan.maxSites },
       members: { used: members, max: plan.maxMembers },
       knowledgeBytes: { used: Number(knowledge[0]?.used ?? 0), max: plan.maxKnowledgeBytes },
     },
