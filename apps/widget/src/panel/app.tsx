@@ -3,18 +3,27 @@ import { loadSession, type MountOptions, type Session, saveSession } from "../sh
 import { ApiError, createApi, type Message } from "./api.ts";
 import { ContactForm, type ContactInput, RatingForm } from "./forms.tsx";
 import { STRINGS } from "./i18n.ts";
+import { connectLive, type Live, type LiveMessage } from "./live.ts";
 import { MessageView } from "./message-view.tsx";
 
 type View = "chat" | "contact" | "prechat" | "rating" | "thanks";
 type Notice = "slowDown" | "retrying" | "failed" | "humanAsked" | "humanHere" | "contactSaved" | null;
 
-const POLL_OPEN_MS = 3000;
-const POLL_CLOSED_MS = 15000;
+// Polling is the fallback for when the live socket is down (blocked by a proxy, server
+// restarting); while the socket is connected nothing polls.
+const POLL_OPEN_MS = 10_000;
+const POLL_CLOSED_MS = 30_000;
 const RETRIES = 20;
+/** How often the visitor's "typing" is re-sent while they type, and when it counts as stopped. */
+const TYPING_EVERY_MS = 2500;
+const TYPING_IDLE_MS = 3000;
+/** An operator typing indicator clears itself if the "stopped" event never arrives. */
+const TYPING_SHOWN_MS = 8000;
 
 /**
  * The chat panel. The conversation lives on the server; this keeps the visitor token in
- * localStorage (shared by tabs), streams answers, and polls for operator replies.
+ * localStorage (shared by tabs), streams answers, and hears operator replies, typing and status
+ * over the live socket (polling slowly while the socket is down).
  */
 export function App(props: MountOptions & { openRef: { set?: (open: boolean | undefined) => void } }) {
   const { config, locale, launcher, badge } = props;
@@ -30,9 +39,17 @@ export function App(props: MountOptions & { openRef: { set?: (open: boolean | un
   const [busy, setBusy] = useState(false);
   const [text, setText] = useState("");
   const [unread, setUnread] = useState(0);
+  const [live, setLive] = useState(false);
+  const [typing, setTyping] = useState(false);
   const input = useRef<HTMLTextAreaElement>(null);
   const log = useRef<HTMLDivElement>(null);
   const seen = useRef(new Set<string>());
+  /** Messages that arrived on the socket, kept if a transcript fetched just before lacks them. */
+  const liveIds = useRef(new Set<string>());
+  const liveRef = useRef<Live | null>(null);
+  const operatorName = useRef<string | null>(null);
+  const typingTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const visitorTyping = useRef({ sentAt: 0, stop: undefined as ReturnType<typeof setTimeout> | undefined });
   const openNow = useRef(open);
   openNow.current = open;
 
@@ -71,7 +88,11 @@ export function App(props: MountOptions & { openRef: { set?: (open: boolean | un
       if (!openNow.current && fresh.length && seen.current.size > t.messages.length - fresh.length) {
         setUnread((n) => n + fresh.length);
       }
-      setMessages((prev) => (prev.some((m) => m.id.startsWith("tmp")) ? prev : t.messages));
+      setMessages((prev) => {
+        if (prev.some((m) => m.id.startsWith("tmp"))) return prev;
+        const ids = new Set(t.messages.map((m) => m.id));
+        return [...t.messages, ...prev.filter((m) => liveIds.current.has(m.id) && !ids.has(m.id))];
+      });
       setStatus(t.status);
       setHasContact(t.hasContact);
     } catch (err) {
@@ -85,12 +106,82 @@ export function App(props: MountOptions & { openRef: { set?: (open: boolean | un
     setStatus("ai");
   }
 
-  // First load, polling (operator replies), and other tabs of the same site.
+  // First load, and polling while the live socket is not connected.
   useEffect(() => {
     void refresh();
+    if (live) return;
     const id = setInterval(() => !busy && refresh(), open ? POLL_OPEN_MS : POLL_CLOSED_MS);
     return () => clearInterval(id);
-  }, [session, open, busy]);
+  }, [session, open, busy, live]);
+
+  // The live socket, only once someone may answer live: the panel is open on a conversation,
+  // or a person was asked for / has joined (then also while the panel is closed, for the badge).
+  const wantLive = !!session && (open || status === "waiting_human" || status === "human");
+  useEffect(() => {
+    if (!wantLive || !session) return;
+    const showTyping = (on: boolean) => {
+      clearTimeout(typingTimer.current);
+      setTyping(on);
+      if (on) typingTimer.current = setTimeout(() => setTyping(false), TYPING_SHOWN_MS);
+    };
+    const conn = connectLive(props.base, session, {
+      message: (m) => {
+        showTyping(false);
+        receive(m);
+      },
+      typing: showTyping,
+      status: setStatus,
+      live: (connected) => {
+        setLive(connected);
+        // Catch up on whatever was said while the socket was away.
+        if (connected) void refresh(session);
+      },
+    });
+    liveRef.current = conn;
+    return () => {
+      conn.close();
+      liveRef.current = null;
+      setLive(false);
+      showTyping(false);
+    };
+  }, [session, wantLive]);
+
+  /** An operator message from the socket; the transcript may bring the same one: ids dedupe. */
+  function receive(m: LiveMessage) {
+    if (m.role !== "operator") return;
+    if (m.authorName) operatorName.current = m.authorName;
+    if (seen.current.has(m.id)) return;
+    seen.current.add(m.id);
+    liveIds.current.add(m.id);
+    const msg: Message = {
+      id: m.id,
+      role: m.role,
+      content: m.content,
+      citations: m.citations ?? [],
+      feedback: null,
+      createdAt: m.createdAt,
+    };
+    setMessages((prev) => (prev.some((x) => x.id === m.id) ? prev : [...prev, msg]));
+    if (!openNow.current) setUnread((n) => n + 1);
+  }
+
+  /** Tells the operator the visitor is typing: at most every few seconds, and when they stop. */
+  function visitorTyped(value: string) {
+    const t = visitorTyping.current;
+    clearTimeout(t.stop);
+    if (!value.trim()) return stopTyping();
+    if (Date.now() - t.sentAt > TYPING_EVERY_MS) {
+      t.sentAt = Date.now();
+      liveRef.current?.typing(true);
+    }
+    t.stop = setTimeout(stopTyping, TYPING_IDLE_MS);
+  }
+  function stopTyping() {
+    const t = visitorTyping.current;
+    clearTimeout(t.stop);
+    if (t.sentAt) liveRef.current?.typing(false);
+    t.sentAt = 0;
+  }
   useEffect(() => {
     const onStorage = () => {
       const next = loadSession(props.publicKey);
@@ -319,6 +410,9 @@ export function App(props: MountOptions & { openRef: { set?: (open: boolean | un
           </>
         )}
       </div>
+      <p class="ty" role="status">
+        {typing ? s.typing.replace("{name}", operatorName.current ?? s.operator) : ""}
+      </p>
       {view !== "prechat" && (
         <form
           class="f"
@@ -326,6 +420,7 @@ export function App(props: MountOptions & { openRef: { set?: (open: boolean | un
             e.preventDefault();
             const body = text;
             setText("");
+            stopTyping();
             void send(body);
           }}
         >
@@ -336,7 +431,10 @@ export function App(props: MountOptions & { openRef: { set?: (open: boolean | un
             placeholder={s.placeholder}
             value={text}
             maxLength={4000}
-            onInput={(e) => setText(e.currentTarget.value)}
+            onInput={(e) => {
+              setText(e.currentTarget.value);
+              visitorTyped(e.currentTarget.value);
+            }}
             onKeyDown={(e) => {
               if (e.key === "Enter" && !e.shiftKey) {
                 e.preventDefault();

@@ -45,5 +45,6 @@ form.card input,form.card textarea{border:1px solid var(--bd);border-radius:8px;
 .stars button{font-size:22px;background:none;border:0;cursor:pointer;color:var(--mut)}
 .stars button[aria-pressed=true]{color:#f59e0b}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-.dots{color:var(--mut)}`;
+.ty{margin:0;padding:0 14px;font-size:12px;color:var(--mut)}
+.ty:not(:empty){padding:4px 14px}`;
 }

@@ -3,7 +3,7 @@ import type { AppContext } from "../../platform/context.ts";
 import { newId } from "../../platform/ids.ts";
 import type { AgentRow } from "../agents/agents.repo.ts";
 import { openIdentitySecret } from "../agents/identity-secret.ts";
-import { insertConversation } from "../conversations/conversations.repo.ts";
+import { openConversation } from "../conversations/open-conversation.ts";
 import { newVisitorToken, VISITOR_TOKEN_TTL_MS, verifyUserHash } from "./visitor-token.ts";
 
 /** What the browser told us about the visitor; the IP address is never stored. */
@@ -42,7 +42,8 @@ export async function startVisitorConversation(
       origin: clip(visitor.origin, 300),
     }).filter(([, v]) => v !== undefined && v !== ""),
   );
-  const conversation = await insertConversation(ctx.db, {
+  // openConversation also announces it, so the inbox shows the visitor before their first message.
+  const conversation = await openConversation(ctx, {
     id: newId("cnv"),
     workspaceId: agent.workspaceId,
     agentId: agent.id,
