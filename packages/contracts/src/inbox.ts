@@ -96,7 +96,7 @@ export const ZCannedResponseList = z.object({ cannedResponses: z.array(ZCannedRe
 const ZShortcut = z
   .string()
   .trim()
-  .regex(/^[\p{L}\p{N}_-]{1,40}$/u, "letters, digits, _ and - only (no spaces), up to 40")
+  .regex(/^[\p{L}\p{M}\p{N}_-]{1,40}$/u, "letters, digits, _ and - only (no spaces), up to 40")
   .transform((s) => s.toLowerCase());
 export const ZCreateCannedResponse = z.strictObject({
   shortcut: ZShortcut,

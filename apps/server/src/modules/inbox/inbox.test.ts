@@ -195,11 +195,29 @@ describe("inbox", () => {
       content: "/hours",
     });
     expect(reply.json()).toMatchObject({ role: "operator", content: "We are open 8:00–18:00 every day." });
+    // Thai shortcuts carry vowel and tone marks (combining characters).
+    const thai = await call(t.app, operator.bearer, "POST", `/api/v1/workspaces/${o.wsId}/canned-responses`, {
+      shortcut: "ส่งฟรี",
+      title: "ส่งฟรี",
+      body: "ส่งฟรีเมื่อสั่งครบ 500 บาท",
+    });
+    expect(thai.statusCode, thai.body).toBe(201);
+    const thaiReply = await call(
+      t.app,
+      operator.bearer,
+      "POST",
+      inboxUrl(o, `/${c.conversationId}/messages`),
+      {
+        content: "/ส่งฟรี",
+      },
+    );
+    expect(thaiReply.json().content).toBe("ส่งฟรีเมื่อสั่งครบ 500 บาท");
     const tr = await call(t.app, o.bearer, "GET", inboxUrl(o, `/${c.conversationId}`));
     expect(tr.json().messages.map((m: { role: string }) => m.role)).toEqual([
       "visitor",
       "assistant",
       "note",
+      "operator",
       "operator",
     ]);
     expect(tr.json().conversation.lastMessage.role).toBe("operator");

@@ -26,7 +26,7 @@ export async function postStaffMessage(
   const conv = await findInboxConversation(ctx.database, input.workspaceId, input.conversationId);
   if (!conv) throw notFound("Conversation");
   let content = input.content.trim();
-  const shortcut = /^\/([\p{L}\p{N}_-]{1,40})$/u.exec(content)?.[1];
+  const shortcut = /^\/([\p{L}\p{M}\p{N}_-]{1,40})$/u.exec(content)?.[1];
   if (shortcut) {
     const canned = await findCannedByShortcut(ctx.db, input.workspaceId, shortcut);
     if (canned) content = canned.body;
