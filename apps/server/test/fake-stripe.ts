@@ -97,6 +97,7 @@ export async function startFakeStripe(opts: { secretKey?: string; webhookSecret?
   const prices = new Map<string, Obj>();
   const sessions = new Map<string, Obj>();
   const subscriptions = new Map<string, Obj>();
+  const invoices = new Map<string, Obj>();
   let failure: { status: number; match: (method: string, path: string) => boolean } | null = null;
 
   function metadataOf(v: unknown): Record<string, string> {
@@ -175,6 +176,27 @@ export async function startFakeStripe(opts: { secretKey?: string; webhookSecret?
     return price;
   }
 
+  function inlinePrice(data: Record<string, unknown>): Obj {
+    const product = data.product_data as Record<string, unknown> | undefined;
+    if (!data.currency) throw required("line_items[0][price_data][currency]");
+    if (!product?.name) throw required("line_items[0][price_data][product_data][name]");
+    const amount = Number(data.unit_amount);
+    return {
+      id: id("price"),
+      object: "price",
+      active: false,
+      currency: data.currency,
+      lookup_key: null,
+      metadata: {},
+      product: id("prod"),
+      recurring: data.recurring ? { interval: (data.recurring as { interval: string }).interval } : null,
+      type: data.recurring ? "recurring" : "one_time",
+      unit_amount: amount,
+      unit_amount_decimal: String(amount),
+      _productData: { name: product.name, metadata: metadataOf(product.metadata) },
+    };
+  }
+
   function createSession(body: Record<string, unknown>): Obj {
     if ("payment_method_types" in body) {
       // The API version the SDK pins (endive) removed it from Checkout Sessions.
@@ -190,10 +212,22 @@ export async function startFakeStripe(opts: { secretKey?: string; webhookSecret?
     if (!body.success_url) throw required("success_url");
     const customer = body.customer as string | undefined;
     if (customer && !customers.has(customer)) throw missing("customer", customer, "customer");
-    const items = (body.line_items as { price?: string; quantity?: string }[] | undefined) ?? [];
-    if (!items[0]?.price) throw required("line_items");
-    const price = prices.get(items[0].price);
-    if (!price) throw missing("price", items[0].price, "line_items[0][price]");
+    const items =
+      (body.line_items as { price?: string; price_data?: Record<string, unknown>; quantity?: string }[]) ??
+      [];
+    if (!items[0]?.price && !items[0]?.price_data) throw required("line_items");
+    // price_data makes a one-off price for this session only (Stripe does not list it).
+    const price = items[0].price_data ? inlinePrice(items[0].price_data) : prices.get(items[0].price!);
+    if (!price) throw missing("price", String(items[0].price), "line_items[0][price]");
+    if (body.mode === "payment" && price.type === "recurring") {
+      throw new StripeApiError(
+        400,
+        "invalid_request_error",
+        "You specified `payment` mode but passed a recurring price. Either switch to `subscription` mode or use only one-time prices.",
+        undefined,
+        "line_items",
+      );
+    }
     if (body.mode === "subscription" && price.type !== "recurring") {
       throw new StripeApiError(
         400,
@@ -209,6 +243,15 @@ export async function startFakeStripe(opts: { secretKey?: string; webhookSecret?
     const usable = allowed.filter(
       (m) => m !== "promptpay" || (price.currency === "thb" && body.mode === "payment"),
     );
+    if (usable.length === 0) {
+      throw new StripeApiError(
+        400,
+        "invalid_request_error",
+        "None of the payment method types in `allowed_payment_method_types` can be used with this Checkout Session.",
+        undefined,
+        "allowed_payment_method_types",
+      );
+    }
     const sessionId = `cs_test_${randomBytes(24).toString("hex")}`;
     const session: Obj = {
       id: sessionId,
@@ -236,7 +279,9 @@ export async function startFakeStripe(opts: { secretKey?: string; webhookSecret?
       url: `https://checkout.stripe.com/c/pay/${sessionId}`,
       // Kept for completeCheckout (Stripe keeps them too; not part of the returned object).
       _lineItems: items,
+      _price: price,
       _subscriptionData: body.subscription_data ?? {},
+      _invoiceCreation: body.invoice_creation ?? null,
     };
     sessions.set(sessionId, session);
     return publicView(session);
@@ -278,6 +323,12 @@ export async function startFakeStripe(opts: { secretKey?: string; webhookSecret?
   ) {
     const customerPath = /^\/v1\/customers\/([^/]+)$/.exec(path);
     const subscriptionPath = /^\/v1\/subscriptions\/([^/]+)$/.exec(path);
+    const invoicePath = /^\/v1\/invoices\/([^/]+)$/.exec(path);
+    if (method === "GET" && invoicePath) {
+      const invoice = invoices.get(invoicePath[1]!);
+      if (!invoice) throw missing("invoice", invoicePath[1]!);
+      return invoice;
+    }
     if (method === "POST" && path === "/v1/customers") {
       const customer: Obj = {
         id: id("cus"),
@@ -429,6 +480,33 @@ export async function startFakeStripe(opts: { secretKey?: string; webhookSecret?
   }
   const itemOf = (sub: Obj) => (sub.items as { data: Obj[] }).data[0]!;
 
+  /** A paid one-off session with invoice_creation.enabled gets a paid invoice. */
+  function attachInvoice(session: Obj) {
+    const creation = session._invoiceCreation as { enabled?: string; invoice_data?: object } | null;
+    if (creation?.enabled !== "true" || session.invoice) return;
+    const price = session._price as { unit_amount: number; currency: string };
+    const invoiceId = id("in");
+    invoices.set(invoiceId, {
+      id: invoiceId,
+      object: "invoice",
+      amount_due: price.unit_amount,
+      amount_paid: price.unit_amount,
+      amount_remaining: 0,
+      billing_reason: "manual",
+      created: nowSeconds(),
+      currency: price.currency,
+      customer: session.customer,
+      hosted_invoice_url: `https://invoice.stripe.com/i/acct_fake/test_${invoiceId}`,
+      invoice_pdf: `https://pay.stripe.com/invoice/acct_fake/test_${invoiceId}/pdf`,
+      livemode: false,
+      metadata: metadataOf((creation.invoice_data as { metadata?: object } | undefined)?.metadata),
+      parent: null,
+      status: "paid",
+      total: price.unit_amount,
+    });
+    session.invoice = invoiceId;
+  }
+
   return {
     url: `http://127.0.0.1:${port}`,
     secretKey,
@@ -505,6 +583,33 @@ export async function startFakeStripe(opts: { secretKey?: string; webhookSecret?
       Object.assign(session, { status: "complete", payment_status: "paid", subscription: subId });
       return { session: publicView(session), subscription: publicView(sub) };
     },
+    /**
+     * The payer of a one-off (payment mode) session on the hosted page. PromptPay is
+     * asynchronous: the session completes "unpaid" when the QR code is shown, and the bank's
+     * answer comes later — `settlePayment` is that answer. A card pays at once ("paid").
+     * With invoice_creation, a paid session gets an invoice (its receipt page).
+     */
+    completePayment(sessionId: string, method: "promptpay" | "card" = "promptpay") {
+      const session = sessions.get(sessionId);
+      if (!session) throw new Error(`fake Stripe has no session ${sessionId}`);
+      if (session.mode !== "payment") throw new Error(`session ${sessionId} is not in payment mode`);
+      Object.assign(session, {
+        status: "complete",
+        payment_intent: id("pi"),
+        payment_status: method === "card" ? "paid" : "unpaid",
+      });
+      if (method === "card") attachInvoice(session);
+      return publicView(session);
+    },
+    /** The bank confirmed (or declined) a pending PromptPay payment of this session. */
+    settlePayment(sessionId: string, outcome: "paid" | "failed") {
+      const session = sessions.get(sessionId);
+      if (session?.status !== "complete") throw new Error(`session ${sessionId} is not complete`);
+      session.payment_status = outcome === "paid" ? "paid" : "unpaid";
+      if (outcome === "paid") attachInvoice(session);
+      return publicView(session);
+    },
+    invoices,
     /** A copy of the subscription as Stripe would put it in an event now. */
     subscription(subId: string): Obj {
       return publicView(subscriptionOf(subId));

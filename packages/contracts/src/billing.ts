@@ -86,6 +86,10 @@ export const ZCheckoutRequest = z.strictObject({
   provider: ZPaymentProvider.optional().meta({
     description: "Defaults to Stripe when configured, else Lemon Squeezy",
   }),
+  paymentMethod: z.enum(["card", "promptpay"]).optional().meta({
+    description:
+      "card (default): a subscription renewed automatically. promptpay: Stripe and THB only — one prepaid period (month or year) paid by QR code, not renewed; paying again before it ends extends it",
+  }),
 });
 export type TCheckoutRequest = z.infer<typeof ZCheckoutRequest>;
 export const ZCheckoutResponse = z.object({ provider: ZPaymentProvider, url: z.string() });

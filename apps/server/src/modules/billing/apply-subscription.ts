@@ -185,6 +185,58 @@ export async function applyDueDowngrades(deps: BillingDeps): Promise<number> {
   return n;
 }
 
+/**
+ * Ends provider subscriptions that were set to end with their period and whose period is over.
+ * A provider that renews normally sends the end itself (Stripe's deleted, Lemon Squeezy's
+ * expired); a prepaid PromptPay period has nobody to send it, so this is what takes the
+ * workspace back to the default plan. `providerUpdatedAt` is left alone: a late provider event
+ * saying the subscription was resumed still applies.
+ */
+export async function expireEndedSubscriptions(deps: BillingDeps): Promise<number> {
+  const now = deps.clock.now();
+  const due = await deps.db
+    .select()
+    .from(workspaceSubscriptions)
+    .where(
+      and(
+        ne(workspaceSubscriptions.source, "manual"),
+        eq(workspaceSubscriptions.cancelAtPeriodEnd, true),
+        lte(workspaceSubscriptions.currentPeriodEnd, now),
+        ne(workspaceSubscriptions.status, "canceled"),
+      ),
+    );
+  let n = 0;
+  for (const sub of due) {
+    if (!sub.providerSubscriptionId) continue;
+    const [row] = await deps.db
+      .update(workspaceSubscriptions)
+      .set({
+        status: "canceled",
+        cancelAtPeriodEnd: false,
+        scheduledPlanId: null,
+        scheduledInterval: null,
+        pastDueSince: null,
+        updatedAt: now,
+      })
+      .where(
+        and(
+          eq(workspaceSubscriptions.workspaceId, sub.workspaceId),
+          // Only if nothing changed since it was read (a payment extending it, a new subscription).
+          eq(workspaceSubscriptions.providerSubscriptionId, sub.providerSubscriptionId),
+          eq(workspaceSubscriptions.cancelAtPeriodEnd, true),
+          lte(workspaceSubscriptions.currentPeriodEnd, now),
+          ne(workspaceSubscriptions.status, "canceled"),
+        ),
+      )
+      .returning();
+    if (row) {
+      n++;
+      await announceChange(deps, row, "canceled");
+    }
+  }
+  return n;
+}
+
 /** Event for the app, email to the owner; a failed email is logged, never undoes the change. */
 async function announceChange(deps: BillingDeps, row: SubscriptionRow, change: SubscriptionChange) {
   deps.events.emit({

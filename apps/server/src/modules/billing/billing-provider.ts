@@ -35,6 +35,11 @@ export type CheckoutInput = {
   interval: BillingInterval;
   /** ISO code, upper case; the plan has a price in it (checked before the provider is asked). */
   currency: string;
+  /**
+   * "promptpay": one prepaid period paid once (Stripe, THB only), not a subscription; checked
+   * before the provider is asked. Absent or "card": a subscription.
+   */
+  paymentMethod?: "card" | "promptpay" | undefined;
   successUrl: string;
   cancelUrl: string;
 };

@@ -4,6 +4,7 @@ import { AppError } from "../../platform/errors.ts";
 import { grantsPlan } from "./entitlements.ts";
 import { callProvider } from "./pick-provider.ts";
 import { findPlan, findSubscription } from "./plans.repo.ts";
+import { isPrepaid } from "./prepaid.ts";
 
 /**
  * Moves a paid subscription to another plan or interval through its provider. Upgrades are
@@ -21,6 +22,12 @@ export async function changePlan(
     throw new AppError(
       "NO_SUBSCRIPTION",
       "This workspace has no paid subscription to change; start a checkout",
+    );
+  }
+  if (isPrepaid(sub)) {
+    throw new AppError(
+      "NO_SUBSCRIPTION",
+      "This workspace paid for a prepaid period (PromptPay), which has no subscription to change: buy the new plan with a new checkout (paymentMethod promptpay); the time left carries over",
     );
   }
   const provider = ctx.billing.providers[sub.source];

@@ -18,6 +18,10 @@ export async function recordPayment(
     amountMinor: number;
     currency: string;
     receiptUrl: string | null;
+    /** The plan paid for, when it is not the workspace's current one (a prepaid period that failed). */
+    planName?: string;
+    /** Days the plan stays despite the failure; default BILLING_GRACE_DAYS (0 when nothing is kept). */
+    graceDays?: number;
   },
 ): Promise<void> {
   const owner = await findWorkspaceOwner(deps.db, p.workspaceId);
@@ -36,7 +40,7 @@ export async function recordPayment(
   const common = {
     name: owner.name,
     workspaceName: owner.workspaceName,
-    planName: sub?.planName ?? "",
+    planName: p.planName ?? sub?.planName ?? "",
     amountMinor: p.amountMinor,
     currency: p.currency.toUpperCase(),
     url: `${deps.config.baseUrl}/workspaces/${p.workspaceId}/billing`,
@@ -54,7 +58,7 @@ export async function recordPayment(
       to: owner.email,
       template: "payment-failed",
       locale,
-      vars: { ...common, graceDays: deps.config.billing.graceDays },
+      vars: { ...common, graceDays: p.graceDays ?? deps.config.billing.graceDays },
     });
   }
 }

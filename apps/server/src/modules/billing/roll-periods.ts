@@ -3,7 +3,7 @@ import { billingAlerts, usagePeriods, workspaceSubscriptions } from "../../db/sc
 import type { Db } from "../../platform/db/client.ts";
 import type { QueueDefinition } from "../../platform/jobs.ts";
 import type { Logger } from "../../platform/types.ts";
-import { applyDueDowngrades } from "./apply-subscription.ts";
+import { applyDueDowngrades, expireEndedSubscriptions } from "./apply-subscription.ts";
 import type { BillingDeps } from "./billing-provider.ts";
 import { addMonths, currentPeriod } from "./period.ts";
 
@@ -42,6 +42,8 @@ export function billingQueues(deps: BillingDeps): QueueDefinition<object>[] {
       retryLimit: 2,
       handler: async () => {
         await rollPeriods(deps, deps.clock.now());
+        // Ended first: a downgrade scheduled on a subscription that ends with the period is moot.
+        await expireEndedSubscriptions(deps);
         await applyDueDowngrades(deps);
       },
     },

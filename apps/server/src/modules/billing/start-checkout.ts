@@ -5,6 +5,7 @@ import { findCustomerId, saveCustomerId } from "./billing-customers.repo.ts";
 import { grantsPlan } from "./entitlements.ts";
 import { callProvider, pickProvider } from "./pick-provider.ts";
 import { findPlan, findSubscription } from "./plans.repo.ts";
+import { isPrepaid } from "./prepaid.ts";
 
 /**
  * A hosted checkout page for a new paid subscription. The plan must be public and priced in the
@@ -19,8 +20,16 @@ export async function startCheckout(
     log: { error(obj: object, msg: string): void };
   },
 ): Promise<{ provider: "stripe" | "lemonsqueezy"; url: string }> {
-  const { planId, interval, currency } = input.request;
+  const { planId, interval, currency, paymentMethod } = input.request;
   const provider = pickProvider(ctx.billing.providers, input.request.provider);
+  const promptpay = paymentMethod === "promptpay";
+  if (promptpay && (provider.id !== "stripe" || currency !== "THB")) {
+    throw new AppError(
+      "PRICE_NOT_AVAILABLE",
+      "PromptPay is paid through Stripe in THB only: choose currency THB (and provider stripe), or pay by card",
+      { paymentMethod, provider: provider.id, currency },
+    );
+  }
   const plan = await findPlan(ctx.db, planId);
   if (!plan?.public) {
     throw new AppError("PRICE_NOT_AVAILABLE", `There is no plan "${planId}" to subscribe to`, { planId });
@@ -34,7 +43,16 @@ export async function startCheckout(
     );
   }
   const current = await findSubscription(ctx.db, input.workspace.id);
-  if (current && current.source !== "manual" && grantsPlan(current)) {
+  // A prepaid PromptPay period may be extended (or swapped for another plan, the time left
+  // carried over) by paying again; a card subscription would renew on top of it, so not yet.
+  if (current && isPrepaid(current) && grantsPlan(current) && !promptpay) {
+    throw new AppError(
+      "SUBSCRIPTION_EXISTS",
+      `This workspace has a prepaid period until ${current.currentPeriodEnd?.toISOString() ?? "its end"}: pay for the next one with PromptPay, or start a card subscription after it ends`,
+      { provider: current.source, currentPeriodEnd: current.currentPeriodEnd?.toISOString() ?? null },
+    );
+  }
+  if (current && current.source !== "manual" && grantsPlan(current) && !isPrepaid(current)) {
     throw new AppError(
       "SUBSCRIPTION_EXISTS",
       "This workspace already has a paid subscription: change its plan, or manage it in the billing portal",
@@ -59,6 +77,7 @@ export async function startCheckout(
       plan,
       interval,
       currency,
+      paymentMethod,
       successUrl: `${returnTo}?checkout=success`,
       cancelUrl: `${returnTo}?checkout=canceled`,
     }),

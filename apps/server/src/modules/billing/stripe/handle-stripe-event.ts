@@ -1,10 +1,11 @@
 import type Stripe from "stripe";
 import { applySubscription } from "../apply-subscription.ts";
-import { findWorkspaceByCustomer, saveCustomerId } from "../billing-customers.repo.ts";
+import { saveCustomerId } from "../billing-customers.repo.ts";
 import type { BillingEventRow } from "../billing-events.repo.ts";
 import type { BillingDeps } from "../billing-provider.ts";
-import { workspaceExists } from "../plans.repo.ts";
 import { recordPayment } from "../record-payment.ts";
+import { resolveStripeWorkspace } from "./resolve-stripe-workspace.ts";
+import { prepaidPaymentFailed, prepaidPaymentSettled } from "./stripe-prepaid.ts";
 import { type AnyStripeSubscription, idOf, toSubscriptionState } from "./stripe-subscription-state.ts";
 
 type Outcome = "processed" | "ignored";
@@ -30,7 +31,15 @@ export async function handleStripeEvent(
   const observedAt = new Date(event.created * 1000);
   switch (event.type) {
     case "checkout.session.completed":
+      if (event.data.object.mode === "payment") {
+        return prepaidPaymentSettled(stripe, deps, row, event.data.object, observedAt);
+      }
       return checkoutCompleted(stripe, deps, event.data.object, observedAt);
+    // PromptPay confirms after the session completed (the payer scans the QR code, the bank answers).
+    case "checkout.session.async_payment_succeeded":
+      return prepaidPaymentSettled(stripe, deps, row, event.data.object, observedAt);
+    case "checkout.session.async_payment_failed":
+      return prepaidPaymentFailed(deps, event.data.object);
     case "customer.subscription.created":
     case "customer.subscription.updated":
     case "customer.subscription.deleted":
@@ -53,7 +62,7 @@ async function checkoutCompleted(
   const subscriptionId = idOf(session.subscription);
   if (session.mode !== "subscription" || !subscriptionId) return "ignored";
   const customerId = idOf(session.customer);
-  const workspaceId = await resolveWorkspace(deps, session.metadata, customerId);
+  const workspaceId = await resolveStripeWorkspace(deps, session.metadata, customerId);
   if (!workspaceId) {
     deps.logger.warn({ session: session.id }, "Stripe checkout for no known workspace ignored");
     return "ignored";
@@ -69,7 +78,8 @@ async function applyStripeSubscription(
   observedAt: Date,
   knownWorkspaceId?: string,
 ): Promise<Outcome> {
-  const workspaceId = knownWorkspaceId ?? (await resolveWorkspace(deps, sub.metadata, idOf(sub.customer)));
+  const workspaceId =
+    knownWorkspaceId ?? (await resolveStripeWorkspace(deps, sub.metadata, idOf(sub.customer)));
   if (!workspaceId) {
     deps.logger.warn({ subscription: sub.id }, "Stripe subscription of no known workspace ignored");
     return "ignored";
@@ -99,7 +109,7 @@ async function invoiceSettled(
   const subscriptionId = idOf(details?.subscription ?? invoice.subscription);
   if (!subscriptionId) return "ignored";
   const metadata = details?.metadata ?? invoice.subscription_details?.metadata ?? null;
-  const workspaceId = await resolveWorkspace(deps, metadata, idOf(invoice.customer));
+  const workspaceId = await resolveStripeWorkspace(deps, metadata, idOf(invoice.customer));
   if (!workspaceId) {
     deps.logger.warn({ invoice: invoice.id }, "Stripe invoice of no known workspace ignored");
     return "ignored";
@@ -121,15 +131,4 @@ async function invoiceSettled(
     });
   }
   return "processed";
-}
-
-/** The workspace named in our metadata, else the one that owns the Stripe customer. */
-async function resolveWorkspace(
-  deps: BillingDeps,
-  metadata: Stripe.Metadata | null | undefined,
-  customerId: string | null,
-): Promise<string | undefined> {
-  const named = metadata?.workspaceId;
-  if (named) return (await workspaceExists(deps.db, named)) ? named : undefined;
-  return customerId ? findWorkspaceByCustomer(deps.db, "stripe", customerId) : undefined;
 }
