@@ -35,6 +35,7 @@ import { registerConversationRoutes } from "./modules/conversations/conversation
 import { registerOpenAiRoutes } from "./modules/conversations/openai.route.ts";
 import { createKnowledgeRetriever, type Retriever } from "./modules/conversations/retrieval.ts";
 import { registerUsageRoutes } from "./modules/conversations/usage.route.ts";
+import { registerDashboardRoutes } from "./modules/dashboard/dashboard.route.ts";
 import { createMailer, type Mailer } from "./modules/email/index.ts";
 import { registerEmailPreferenceRoutes } from "./modules/email/preferences.route.ts";
 import { registerHealthRoutes } from "./modules/health/health.route.ts";
@@ -85,6 +86,8 @@ export type AppDeps = {
   events?: EventBus | undefined;
   /** Delay before the first retry of a failed model call (tests shorten it). */
   llmRetryDelayMs?: number | undefined;
+  /** The built dashboard (default apps/dashboard/dist); placeholder pages when it is missing. */
+  dashboardDir?: string | undefined;
 };
 
 declare module "fastify" {
@@ -307,7 +310,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerEmailPreferenceRoutes(app, ctx);
   // Public visitor API + widget files: CORS for host pages, bearer visitor tokens, no cookies.
   await registerWidget(app, ctx);
-  registerPageRoutes(app, ctx);
+  if (!registerDashboardRoutes(app, deps.dashboardDir)) registerPageRoutes(app, ctx);
 
   const realtime = attachRealtime(app, ctx, deps.redis);
   app.decorate("realtime", realtime);

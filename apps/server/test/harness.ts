@@ -79,6 +79,8 @@ export async function createTestApp(
     workers?: WorkerOptions;
     clock?: Clock;
     database?: Database;
+    /** Serve this built dashboard at /; by default none, so pages do not depend on a build. */
+    dashboardDir?: string;
   } = {},
 ): Promise<TestApp> {
   const database = opts.database ?? (await createTestDatabase());
@@ -109,6 +111,7 @@ export async function createTestApp(
     events,
     logger: false,
     llmRetryDelayMs: 5,
+    dashboardDir: opts.dashboardDir ?? join(tmpdir(), "minichat-no-dashboard"),
   });
   return {
     app,

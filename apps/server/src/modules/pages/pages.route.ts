@@ -1,8 +1,9 @@
 import type { FastifyInstance } from "fastify";
 import type { AppContext } from "../../platform/context.ts";
 
-// Until the dashboard (apps/dashboard) is served here, the root answers with a short page that
-// says what is running and where the API lives, and invitation links explain how to accept.
+// Used only when the dashboard (apps/dashboard/dist) is not built — `npm start` builds it, so
+// this is a source checkout run without it: the root says what is running, how to build the
+// dashboard and where the API lives, and invitation links explain how to accept.
 
 const page = (title: string, body: string) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -18,7 +19,8 @@ export function registerPageRoutes(app: FastifyInstance, ctx: AppContext): void 
         "MiniChat",
         `<h1>MiniChat is running</h1>
 <p>Mode: <strong>${ctx.config.mode}</strong> (${ctx.database.kind === "pglite" ? "embedded PostgreSQL" : "PostgreSQL"}).</p>
-<p>Create an account and a workspace through the API: see the <a href="/api/docs">API reference</a>
+<p>The dashboard is not built. Build it with <code>npm run build:dashboard</code> (<code>npm start</code> does it for you) and reload this page.</p>
+<p>Meanwhile, create an account and a workspace through the API: see the <a href="/api/docs">API reference</a>
 (<a href="/api/openapi.json">OpenAPI document</a>). Account routes are under <code>/api/auth</code>, product routes under <code>/api/v1</code>.</p>
 <p>Health: <a href="/healthz">/healthz</a> · Readiness: <a href="/readyz">/readyz</a></p>`,
       ),

@@ -1,0 +1,53 @@
+import i18n from "i18next";
+import { initReactI18next } from "react-i18next";
+import en from "./locales/en.json";
+import ru from "./locales/ru.json";
+import th from "./locales/th.json";
+
+// Every string on screen goes through t(); the three resource files must hold the same keys
+// (i18n.test.ts fails otherwise). A key missing at run time shows as ⟦key⟧ so the browser test
+// can tell a raw key from text.
+
+export const LANGUAGES = ["en", "th", "ru"] as const;
+export type Language = (typeof LANGUAGES)[number];
+export const resources = { en: { translation: en }, th: { translation: th }, ru: { translation: ru } };
+const KEY = "minichat.lang";
+
+export function isLanguage(v: unknown): v is Language {
+  return typeof v === "string" && (LANGUAGES as readonly string[]).includes(v);
+}
+
+/** Saved choice, else the browser's first supported language, else English. */
+export function detectLanguage(): Language {
+  const saved = localStorage.getItem(KEY);
+  if (isLanguage(saved)) return saved;
+  for (const tag of navigator.languages ?? [navigator.language]) {
+    const base = tag.toLowerCase().split("-")[0];
+    if (isLanguage(base)) return base;
+  }
+  return "en";
+}
+
+export function initI18n(lng: Language = detectLanguage()) {
+  void i18n.use(initReactI18next).init({
+    resources,
+    lng,
+    fallbackLng: false,
+    supportedLngs: [...LANGUAGES],
+    interpolation: { escapeValue: false }, // React escapes; nothing is rendered as HTML
+    parseMissingKeyHandler: (key) => `⟦${key}⟧`,
+    initAsync: false,
+  });
+  document.documentElement.lang = lng;
+  i18n.on("languageChanged", (l) => {
+    document.documentElement.lang = l;
+  });
+  return i18n;
+}
+
+export function rememberLanguage(lng: Language): void {
+  localStorage.setItem(KEY, lng);
+  void i18n.changeLanguage(lng);
+}
+
+export { i18n };

@@ -1,0 +1,76 @@
+import type { TErrorResponse } from "@minichat/contracts";
+
+// One fetch wrapper for the whole dashboard: same-origin cookies (the session), JSON in and
+// out, and the server's error shape `{ error: { code, message, details } }` turned into ApiError.
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly details: unknown;
+
+  constructor(status: number, code: string, message: string, details?: unknown) {
+    super(message);
+    this.name = "ApiError";
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+
+  /** Messages per field from a VALIDATION_FAILED answer (`details: [{ path, message }]`). */
+  fieldErrors(): Record<string, string> {
+    const out: Record<string, string> = {};
+    if (!Array.isArray(this.details)) return out;
+    for (const d of this.details as { path?: string; message?: string }[]) {
+      if (d.path && d.message && !out[d.path]) out[d.path] = d.message;
+    }
+    return out;
+  }
+}
+
+type Options = { method?: string; body?: unknown; signal?: AbortSignal; headers?: Record<string, string> };
+
+export async function apiFetch(path: string, opts: Options = {}): Promise<Response> {
+  const headers: Record<string, string> = { accept: "application/json", ...opts.headers };
+  let body: string | undefined;
+  if (opts.body !== undefined) {
+    headers["content-type"] = "application/json";
+    body = JSON.stringify(opts.body);
+  }
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method: opts.method ?? (body ? "POST" : "GET"),
+      headers,
+      body,
+      credentials: "same-origin",
+      signal: opts.signal,
+    });
+  } catch (err) {
+    if ((err as Error).name === "AbortError") throw err;
+    throw new ApiError(0, "NETWORK", (err as Error).message);
+  }
+  if (!res.ok) throw await toApiError(res);
+  return res;
+}
+
+export async function api<T>(path: string, opts: Options = {}): Promise<T> {
+  const res = await apiFetch(path, opts);
+  const text = await res.text();
+  return (text ? JSON.parse(text) : null) as T;
+}
+
+async function toApiError(res: Response): Promise<ApiError> {
+  const text = await res.text().catch(() => "");
+  try {
+    const json = JSON.parse(text) as Partial<TErrorResponse> & { message?: string; code?: string };
+    if (json.error) return new ApiError(res.status, json.error.code, json.error.message, json.error.details);
+    if (json.message) return new ApiError(res.status, json.code ?? "ERROR", json.message);
+  } catch {
+    // not JSON: fall through
+  }
+  return new ApiError(
+    res.status,
+    res.status >= 500 ? "INTERNAL" : "ERROR",
+    res.statusText || "Request failed",
+  );
+}

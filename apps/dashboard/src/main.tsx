@@ -1,0 +1,42 @@
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { RouterProvider } from "@tanstack/react-router";
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { initI18n } from "./i18n/index.ts";
+import { ApiError } from "./lib/api.ts";
+import { applyTheme, watchSystemTheme } from "./lib/theme.ts";
+import { makeRouter } from "./router.tsx";
+import "./styles.css";
+
+applyTheme();
+watchSystemTheme();
+initI18n();
+
+// An expired session anywhere sends the person to sign in, then back to where they were.
+function onError(error: unknown) {
+  if (error instanceof ApiError && error.status === 401 && !location.pathname.startsWith("/sign-in")) {
+    queryClient.setQueryData(["session"], null);
+    void router.navigate({ to: "/sign-in", search: { redirect: location.pathname + location.search } });
+  }
+}
+
+const queryClient = new QueryClient({
+  queryCache: new QueryCache({ onError }),
+  mutationCache: new MutationCache({ onError }),
+  defaultOptions: {
+    queries: {
+      retry: (count, error) =>
+        !(error instanceof ApiError && error.status > 0 && error.status < 500) && count < 2,
+      refetchOnWindowFocus: false,
+    },
+  },
+});
+const router = makeRouter(queryClient);
+
+createRoot(document.getElementById("root")!).render(
+  <StrictMode>
+    <QueryClientProvider client={queryClient}>
+      <RouterProvider router={router} />
+    </QueryClientProvider>
+  </StrictMode>,
+);
