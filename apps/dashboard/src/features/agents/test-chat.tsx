@@ -125,11 +125,11 @@ function ChatBubble({ entry }: { entry: ChatEntry }) {
           aria-label={t("chat.usageLabel")}
         >
           <div className="flex gap-1">
-            <dt>{t("chat.model")}</dt>
+            <dt className="font-medium">{t("chat.model")}</dt>
             <dd>{entry.usage.provider === "builtin" ? t("agents.builtin") : entry.usage.modelLabel}</dd>
           </div>
           <div className="flex gap-1">
-            <dt>{t("chat.tokens")}</dt>
+            <dt className="font-medium">{t("chat.tokens")}</dt>
             <dd>
               {t("chat.tokensValue", {
                 input: formatNumber(lang, entry.usage.inputTokens),
@@ -138,11 +138,11 @@ function ChatBubble({ entry }: { entry: ChatEntry }) {
             </dd>
           </div>
           <div className="flex gap-1">
-            <dt>{t("chat.latency")}</dt>
+            <dt className="font-medium">{t("chat.latency")}</dt>
             <dd>{formatMs(lang, entry.usage.latencyMs)}</dd>
           </div>
           <div className="flex gap-1">
-            <dt>{t("chat.cost")}</dt>
+            <dt className="font-medium">{t("chat.cost")}</dt>
             <dd>{formatUsd(lang, entry.usage.costUsd)}</dd>
           </div>
         </dl>

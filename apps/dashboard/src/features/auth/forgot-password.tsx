@@ -48,7 +48,7 @@ export function ForgotPasswordPage() {
       <Link
         to="/sign-in"
         search={{ redirect: undefined }}
-        className="text-sm text-primary underline-offset-4 hover:underline"
+        className="text-sm text-primary underline underline-offset-4 hover:decoration-2"
       >
         {t("auth.forgot.backToSignIn")}
       </Link>

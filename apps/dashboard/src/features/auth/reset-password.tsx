@@ -22,7 +22,7 @@ export function ResetPasswordPage() {
     <Link
       to="/sign-in"
       search={{ redirect: undefined }}
-      className="text-sm text-primary underline-offset-4 hover:underline"
+      className="text-sm text-primary underline underline-offset-4 hover:decoration-2"
     >
       {t("auth.forgot.backToSignIn")}
     </Link>
@@ -34,7 +34,10 @@ export function ResetPasswordPage() {
         <p role="alert" className="text-sm text-destructive">
           {t("auth.reset.invalid")}
         </p>
-        <Link to="/forgot-password" className="text-sm text-primary underline-offset-4 hover:underline">
+        <Link
+          to="/forgot-password"
+          className="text-sm text-primary underline underline-offset-4 hover:decoration-2"
+        >
           {t("auth.reset.again")}
         </Link>
       </div>

@@ -61,12 +61,12 @@ export function SignInPage() {
         {mutation.isPending ? t("auth.signIn.submitting") : t("auth.signIn.submit")}
       </Button>
       <div className="flex flex-wrap justify-between gap-2 text-sm">
-        <Link to="/forgot-password" className="text-primary underline-offset-4 hover:underline">
+        <Link to="/forgot-password" className="text-primary underline underline-offset-4 hover:decoration-2">
           {t("auth.signIn.forgot")}
         </Link>
         <span>
           {t("auth.signIn.noAccount")}{" "}
-          <Link to="/sign-up" className="text-primary underline-offset-4 hover:underline">
+          <Link to="/sign-up" className="text-primary underline underline-offset-4 hover:decoration-2">
             {t("auth.signIn.signUpLink")}
           </Link>
         </span>

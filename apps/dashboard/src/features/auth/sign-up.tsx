@@ -67,7 +67,7 @@ export function SignUpPage() {
         <Link
           to="/sign-in"
           search={{ redirect: undefined }}
-          className="text-primary underline-offset-4 hover:underline"
+          className="text-primary underline underline-offset-4 hover:decoration-2"
         >
           {t("auth.signUp.signInLink")}
         </Link>

@@ -17,7 +17,7 @@ export function ComingSoonPage() {
         <p className="max-w-md text-sm text-muted-foreground">
           {t("common.comingSoonBody", { feature: title })}
         </p>
-        <a href="/api/docs" className="text-sm text-primary underline-offset-4 hover:underline">
+        <a href="/api/docs" className="text-sm text-primary underline underline-offset-4 hover:decoration-2">
           {t("common.apiReference")}
         </a>
       </div>
