@@ -16,6 +16,8 @@ export default defineConfig({
     // Hashed file names under /assets are served with a one-year immutable cache.
     assetsDir: "assets",
     reportCompressedSize: false,
+    // dist/.vite/manifest.json: which chunks each screen imports (bench/dashboard-size.bench.ts).
+    manifest: true,
   },
   server: {
     port: 5173,
