@@ -2,8 +2,9 @@ import { type Mount, pickLocale, textOn, urlMatches, type WidgetConfig } from ".
 
 // widget.js: the tiny, framework-free loader host pages embed. It reads data-agent, fetches the
 // agent's public config, draws the launcher in a shadow root (host CSS cannot reach it, its CSS
-// cannot leak out) and loads the Preact panel only on first interaction or when the browser is
-// idle. Anything wrong (unknown key, disallowed origin, server down) leaves the page untouched.
+// cannot leak out) and runs the Preact panel only on first interaction (downloading it ahead
+// when the browser is idle). Anything wrong (unknown key, disallowed origin, server down) leaves
+// the page untouched.
 
 declare const __PANEL_FILE__: string;
 declare global {
@@ -100,9 +101,20 @@ const LABEL = { en: "Open chat", th: "เปิดแชท", ru: "Открыт�
     launcher.addEventListener("click", open);
     bubble.addEventListener("click", open);
 
-    // Fetch the panel once the page has settled, so the first click opens at once.
+    // Download the panel once the page has settled, so the first click opens at once, but do
+    // not run it: parsing and running it is the one heavy task the widget has, and it must not
+    // land on the host page before the visitor shows interest (bench/host-impact.bench.ts).
     const idle = window.requestIdleCallback ?? ((f: () => void) => setTimeout(f, 3000));
-    idle(() => load().catch(() => {}), { timeout: 8000 });
+    idle(
+      () => {
+        const l = document.createElement("link");
+        l.rel = "prefetch";
+        l.as = "script";
+        l.href = `${base}/widget/${__PANEL_FILE__}`;
+        document.head.append(l);
+      },
+      { timeout: 8000 },
+    );
 
     const p = config.proactive;
     if (p?.enabled && urlMatches(p.urlPatterns, location.href, location.pathname)) {
