@@ -22,7 +22,12 @@ export default defineConfig({
   server: {
     port: 5173,
     proxy: {
-      "/api": { target: API, changeOrigin: false },
+      // The server refuses cookie requests from other origins (CSRF defence): the dev server's
+      // requests are presented as coming from the server's own origin.
+      "/api": {
+        target: API,
+        configure: (proxy) => proxy.on("proxyReq", (req) => req.setHeader("origin", new URL(API).origin)),
+      },
       "/socket.io": { target: API, ws: true },
       "/widget": { target: API },
       "/healthz": { target: API },
