@@ -3,12 +3,16 @@
 // script tag, each loaded in a fresh context, nothing clicked. Per load: long tasks
 // (PerformanceObserver 'longtask', buffered, from the first byte), DOMContentLoaded and load,
 // main-thread script and task time (CDP Performance.getMetrics), and for the widget when its
-// launcher appeared and when the idle prefetch of the panel finished. Long tasks themselves say
-// nothing about who ran (attribution is "unknown" outside iframes), so the widget's share comes
-// from Long Animation Frames ('long-animation-frame', Chromium 123+): each frame over 50 ms lists
-// the scripts that ran in it with their source URL and duration; we keep the widget's. Runs at the machine's
+// launcher appeared and when the idle prefetch of the panel finished. Runs at the machine's
 // speed and with the CPU throttled 4× (a mid-range phone, as Lighthouse does).
-// Budget (issue 5): no long task over 50 ms caused by the script before the visitor interacts.
+//
+// Long tasks say nothing about who ran (attribution is "unknown" outside iframes), so the
+// widget's share comes from Long Animation Frames ('long-animation-frame', Chromium 123+): each
+// frame over 50 ms lists the scripts that ran in it with their source URL and duration. For each
+// of the widget's, a Chromium trace of the same load gives the thread CPU time of the task it ran
+// in: wall time also counts the moments another process held the CPU, and on a busy machine it
+// stretches. Budget (issue 5): no long task over 50 ms caused by the script before the visitor
+// interacts — checked as: no widget script in a main-thread task that used over 50 ms of CPU.
 //
 // Run: npm run bench:host-impact
 // Options (or env): --runs 8 (BENCH_RUNS, loads per page and CPU speed), --throttle 1,4
@@ -99,6 +103,8 @@ const hostUrl = `http://localhost:${(host.address() as AddressInfo).port}`;
 // runs inside long animation frames, and when the launcher is added to the page. (Page-side code
 // is a string: the benches are type-checked without the DOM library.)
 const PROBE = `
+  window.__probeAt = performance.now();
+  console.timeStamp("minichat-bench-probe");
   window.__longTasks = [];
   window.__widgetScripts = [];
   new PerformanceObserver((list) => {
@@ -106,7 +112,8 @@ const PROBE = `
   }).observe({ type: "longtask", buffered: true });
   new PerformanceObserver((list) => {
     for (const e of list.getEntries())
-      for (const s of e.scripts) if (/\\/widget(\\.js|\\/)/.test(s.sourceURL)) window.__widgetScripts.push(s.duration);
+      for (const s of e.scripts) if (/\\/widget(\\.js|\\/)/.test(s.sourceURL))
+          window.__widgetScripts.push({ start: s.startTime, duration: s.duration });
   }).observe({ type: "long-animation-frame", buffered: true });
   new MutationObserver((_m, obs) => {
     if (document.querySelector("[data-minichat]")) {
@@ -121,6 +128,7 @@ const COLLECT = `(() => {
   const panel = performance.getEntriesByType("resource").find((r) => /\\/widget\\/panel\\./.test(r.name));
   return {
     longTasks: window.__longTasks,
+    probeAt: window.__probeAt ?? null,
     widgetScripts: window.__widgetScripts,
     dcl: nav.domContentLoadedEventEnd,
     load: nav.loadEventEnd,
@@ -129,16 +137,57 @@ const COLLECT = `(() => {
   };
 })()`;
 
+const TRACE_CATEGORIES = [
+  "devtools.timeline",
+  "disabled-by-default-devtools.timeline",
+  "v8.execute",
+  "toplevel",
+];
+type TraceEvent = {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  tdur?: number;
+  pid: number;
+  tid: number;
+  args?: Record<string, unknown>;
+};
+
+/**
+ * The thread CPU time (trace `tdur`) of the main-thread task around each of the widget's script
+ * runs that Long Animation Frames reported. Wall time stretches when other processes take the
+ * CPU (a busy 2-core machine); CPU time is what the script itself cost.
+ */
+function cpuOfScripts(events: TraceEvent[], probeAt: number | null, scripts: { start: number }[]): number[] {
+  // The probe's console.timeStamp is in the trace too: it ties the page's clock to the trace's.
+  const mark = events.find(
+    (e) =>
+      e.name === "TimeStamp" && (e.args?.data as { message?: string })?.message === "minichat-bench-probe",
+  );
+  if (!mark || probeAt === null) return scripts.map(() => Number.NaN);
+  const origin = mark.ts - probeAt * 1000;
+  const tasks = events.filter(
+    (e) => e.ph === "X" && e.name === "RunTask" && e.pid === mark.pid && e.tid === mark.tid && e.dur,
+  );
+  return scripts.map((s) => {
+    const at = origin + s.start * 1000;
+    const task = tasks.find((t) => t.ts <= at + 1000 && at < t.ts + t.dur!);
+    return task ? (task.tdur ?? task.dur!) / 1000 : Number.NaN;
+  });
+}
+
 type Sample = {
   longTasks: number[];
-  /** Durations of the widget's script runs inside long animation frames. */
-  widgetScripts: number[];
+  /** The widget's script runs inside long animation frames: wall time, and CPU time of their task. */
+  widgetScripts: { wall: number; cpu: number }[];
   dcl: number;
   load: number;
   scriptMs: number;
   taskMs: number;
   launcherAt: number | null;
   panelFetchedAt: number | null;
+  probeAt: number | null;
 };
 
 async function measure(browser: Browser, withWidget: boolean, throttle: number): Promise<Sample> {
@@ -148,19 +197,25 @@ async function measure(browser: Browser, withWidget: boolean, throttle: number):
   const cdp = await context.newCDPSession(tab);
   await cdp.send("Performance.enable");
   if (throttle > 1) await cdp.send("Emulation.setCPUThrottlingRate", { rate: throttle });
+  await browser.startTracing(tab, { categories: TRACE_CATEGORIES });
   await tab.goto(`${hostUrl}/${withWidget ? "with" : "without"}`, { waitUntil: "load" });
   if (withWidget) {
     // The loader fetches the panel when the browser is idle (at the latest after 8 s).
     await tab.waitForFunction(PANEL_FETCHED, undefined, { timeout: 20_000 });
   }
   await tab.waitForTimeout(1000);
-  const data = (await tab.evaluate(COLLECT)) as Omit<Sample, "scriptMs" | "taskMs">;
+  const trace = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] };
+  const data = (await tab.evaluate(COLLECT)) as Omit<Sample, "scriptMs" | "taskMs" | "widgetScripts"> & {
+    widgetScripts: { start: number; duration: number }[];
+  };
+  const cpu = cpuOfScripts(trace.traceEvents, data.probeAt, data.widgetScripts);
+  const widgetScripts = data.widgetScripts.map((x, i) => ({ wall: x.duration, cpu: cpu[i]! }));
   const { metrics } = (await cdp.send("Performance.getMetrics")) as {
     metrics: { name: string; value: number }[];
   };
   const metric = (n: string) => (metrics.find((m) => m.name === n)?.value ?? 0) * 1000;
   await context.close();
-  return { ...data, scriptMs: metric("ScriptDuration"), taskMs: metric("TaskDuration") };
+  return { ...data, widgetScripts, scriptMs: metric("ScriptDuration"), taskMs: metric("TaskDuration") };
 }
 
 const median = (xs: number[]) =>
@@ -182,7 +237,7 @@ try {
   await measure(browser, true, 1);
   console.log(`Host page with and without the widget — ${runs} loads each, Chromium ${browser.version()}`);
   console.log(
-    "| CPU | page | long tasks > 50 ms (loads with any) | longest task | longest widget script in a long frame | DOMContentLoaded (median) | load (median) | main-thread script (median) | all tasks (median) | launcher shown (median) | panel prefetched (median) |",
+    "| CPU | page | long tasks > 50 ms (loads with any) | longest task | longest widget script in a long frame (wall / task CPU) | DOMContentLoaded (median) | load (median) | main-thread script (median) | all tasks (median) | launcher shown (median) | panel prefetched (median) |",
   );
   console.log("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const throttle of throttles) {
@@ -196,28 +251,31 @@ try {
       const s = results[kind];
       const long = s.flatMap((x) => x.longTasks.filter((d) => d > LONG_TASK_MS));
       const longest = Math.max(0, ...s.flatMap((x) => x.longTasks));
-      const widgetLongest = kind === "with" ? Math.max(0, ...s.flatMap((x) => x.widgetScripts)) : null;
+      const runs = s.flatMap((x) => x.widgetScripts);
+      const top = runs.reduce((m, r) => (r.wall > m.wall ? r : m), { wall: 0, cpu: 0 });
+      const widgetLongest = kind === "with" ? `${ms(top.wall)} / ${ms(top.cpu)}` : "–";
       const loadsWithLong = s.filter((x) => x.longTasks.some((d) => d > LONG_TASK_MS)).length;
       const opt = (k: "launcherAt" | "panelFetchedAt") =>
         kind === "with" ? median(s.map((x) => x[k] ?? Number.NaN)) : null;
       console.log(
-        `| ${throttle}× | ${kind} widget | ${long.length} (${loadsWithLong}/${s.length}) | ${ms(longest)} | ${ms(widgetLongest)} | ` +
+        `| ${throttle}× | ${kind} widget | ${long.length} (${loadsWithLong}/${s.length}) | ${ms(longest)} | ${widgetLongest} | ` +
           `${ms(median(s.map((x) => x.dcl)))} | ${ms(median(s.map((x) => x.load)))} | ` +
           `${ms(median(s.map((x) => x.scriptMs)))} | ${ms(median(s.map((x) => x.taskMs)))} | ` +
           `${ms(opt("launcherAt"))} | ${ms(opt("panelFetchedAt"))} |`,
       );
     }
-    // The budget: no run of the widget's own script (loader, panel, socket chunk) over 50 ms.
-    const heavy = results.with.flatMap((x) => x.widgetScripts).filter((d) => d > LONG_TASK_MS);
-    if (heavy.length) {
-      broken = true;
-      console.log(`  ${throttle}×: widget script runs over 50 ms: ${heavy.map((d) => ms(d)).join(", ")}`);
-    }
+    // The budget: no run of the widget's own script (loader, panel, socket chunk) in a task over
+    // 50 ms — in CPU time; wall time alone may be another process holding the CPU.
+    const slow = results.with.flatMap((x) => x.widgetScripts).filter((r) => r.wall > LONG_TASK_MS);
+    const heavy = slow.filter((r) => !(r.cpu <= LONG_TASK_MS));
+    for (const r of slow)
+      console.log(`  ${throttle}×: a widget script took ${ms(r.wall)} wall, its task ${ms(r.cpu)} of CPU`);
+    if (heavy.length) broken = true;
   }
   console.log(
     broken
       ? "OVER BUDGET: the widget adds long tasks over 50 ms"
-      : "within budget: no widget script run over 50 ms",
+      : "within budget: no widget script in a task over 50 ms of CPU",
   );
 } finally {
   await browser.close();
