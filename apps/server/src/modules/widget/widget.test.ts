@@ -17,6 +17,7 @@ beforeAll(async () => {
   });
   t.app.ctx.events.on("conversation.handoff_requested", (e) => events.push(e));
   t.app.ctx.events.on("lead.captured", (e) => events.push(e));
+  t.app.ctx.events.on("conversation.created", (e) => events.push(e));
 });
 afterAll(async () => t?.close());
 
@@ -51,7 +52,7 @@ describe("widget config", () => {
 });
 
 describe("a visitor's conversation", () => {
-  it("starts with visitor details in the metadata and only a hash of the token stored", async () => {
+  it("starts with visitor details in the metadata, only a hash of the token stored, and is announced", async () => {
     const owner = await ownerWithLiveAgent(t.app);
     const v = await startVisitor(t.app, owner.publicKey, {
       ip: nextIp(),
@@ -75,6 +76,14 @@ describe("a visitor's conversation", () => {
       origin: "https://shop.example",
     });
     expect(JSON.stringify(row.metadata)).not.toContain("203.0.113.");
+    // The inbox hears of it before the first message (openConversation).
+    expect(events).toContainEqual({
+      type: "conversation.created",
+      workspaceId: owner.wsId,
+      conversationId: v.conversationId,
+      agentId: owner.agentId,
+      channel: "widget",
+    });
   });
 
   it("keeps the country a CDN reported", async () => {
