@@ -45,8 +45,13 @@ afterAll(async () => {
   await database?.close();
 });
 
-function socket(url: string, ns: string, token: string): Promise<Socket> {
-  const s = connect(`${url}${ns}`, { auth: { token }, transports: ["websocket"], forceNew: true });
+function socket(url: string, ns: string, token: string, origin?: string): Promise<Socket> {
+  const s = connect(`${url}${ns}`, {
+    auth: { token },
+    transports: ["websocket"],
+    forceNew: true,
+    ...(origin ? { extraHeaders: { origin } } : {}),
+  });
   return new Promise((resolve, reject) => {
     s.once("connect", () => resolve(s));
     s.once("connect_error", reject);
@@ -121,5 +126,39 @@ describe("realtime across two nodes", () => {
   it("refuses a visitor socket without a valid, unexpired token", async () => {
     await expect(socket(urlOf(a), "/visitor", "nope")).rejects.toThrow(/UNAUTHENTICATED/);
     await expect(socket(urlOf(b), "/visitor", `vt_${"z".repeat(43)}`)).rejects.toThrow(/UNAUTHENTICATED/);
+  });
+
+  it("keeps a visitor socket to the agent's websites and limits how often typing is relayed", async () => {
+    const o = await ownerWithAgent(a.app);
+    const agentUrl = `/api/v1/workspaces/${o.wsId}/agents/${o.agentId}`;
+    const set = await call(a.app, o.bearer, "PATCH", agentUrl, { allowedOrigins: ["https://shop.example"] });
+    expect(set.statusCode, set.body).toBe(200);
+    const chat = await call(a.app, o.bearer, "POST", `${agentUrl}/chat`, { message: "Hi" });
+    const conversationId = chat.json().conversationId as string;
+    const token = `vt_${"o".repeat(43)}`;
+    await database.query(
+      "update conversations set visitor_token_hash = $1, visitor_token_expires_at = now() + interval '1 hour' where id = $2",
+      [hashVisitorToken(token), conversationId],
+    );
+    await expect(socket(urlOf(a), "/visitor", token, "https://evil.example")).rejects.toThrow(
+      /ORIGIN_NOT_ALLOWED/,
+    );
+    await expect(socket(urlOf(a), "/visitor", token)).rejects.toThrow(/ORIGIN_NOT_ALLOWED/);
+    const visitor = await socket(urlOf(a), "/visitor", token, "https://shop.example");
+
+    const inbox = await socket(urlOf(b), "/inbox", o.token);
+    await new Promise((r) => inbox.emit("join", { workspaceId: o.wsId }, r));
+    await new Promise((r) => inbox.emit("watch", { conversationId }, r));
+    const got: unknown[] = [];
+    inbox.on("typing", (e) => got.push(e));
+    for (let i = 0; i < 10; i++) visitor.emit("typing", { typing: true });
+    visitor.emit("typing", { typing: false }); // "stopped" always goes through
+    await new Promise((r) => setTimeout(r, 500));
+    expect(got).toEqual([
+      { conversationId, who: "visitor", typing: true },
+      { conversationId, who: "visitor", typing: false },
+    ]);
+    visitor.close();
+    inbox.close();
   });
 });

@@ -12,7 +12,7 @@ import { and, eq, gt } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import { type Namespace, Server, type Socket } from "socket.io";
-import { conversations } from "../../db/schema/index.ts";
+import { agents, conversations } from "../../db/schema/index.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { AppError } from "../../platform/errors.ts";
 import { can } from "../workspaces/roles.ts";
@@ -23,8 +23,8 @@ import { findMembership } from "../workspaces/workspaces.repo.ts";
 // per conversation `visitor:<id>`). With Redis the adapter carries every emit to the sockets on
 // all nodes, so an event raised on the node that handled a request reaches everyone.
 
-type InboxData = { userId: string; name: string; workspaces: Set<string> };
-type VisitorData = { workspaceId: string; conversationId: string };
+type InboxData = { userId: string; name: string; workspaces: Set<string>; lastTypingAt: number };
+type VisitorData = { workspaceId: string; conversationId: string; lastTypingAt: number };
 export type InboxNamespace = Namespace<
   InboxClientEvents,
   InboxServerEvents,
@@ -83,7 +83,12 @@ export function attachRealtime(app: FastifyInstance, ctx: AppContext, redis: Red
       // A cookie session only from the dashboard's own origin (cross-site WebSocket hijacking).
       const origin = headers.origin;
       if (!token && origin && !ctx.authn.allowedOrigins.includes(origin)) return next(new Error("FORBIDDEN"));
-      socket.data = { userId: session.user.id, name: session.user.name, workspaces: new Set() };
+      socket.data = {
+        userId: session.user.id,
+        name: session.user.name,
+        workspaces: new Set(),
+        lastTypingAt: 0,
+      };
       next();
     } catch {
       next(new Error("UNAUTHENTICATED"));
@@ -128,6 +133,7 @@ export function attachRealtime(app: FastifyInstance, ctx: AppContext, redis: Red
     socket.on("typing", ({ conversationId, typing } = { conversationId: "", typing: false }) => {
       // Only to a conversation this socket watches (membership was checked there).
       if (!socket.rooms.has(`cnv:${conversationId}`)) return;
+      if (typing && !throttleTyping(socket.data)) return;
       const e = { conversationId, who: "operator" as const, userId: socket.data.userId, typing: !!typing };
       socket.to(`cnv:${conversationId}`).emit("typing", e);
       visitor.to(`visitor:${conversationId}`).emit("typing", { typing: !!typing });
@@ -149,8 +155,13 @@ export function attachRealtime(app: FastifyInstance, ctx: AppContext, redis: Red
       const token = socket.handshake.auth?.token;
       if (typeof token !== "string" || token.length < 20) return next(new Error("UNAUTHENTICATED"));
       const [conv] = await ctx.db
-        .select({ id: conversations.id, workspaceId: conversations.workspaceId })
+        .select({
+          id: conversations.id,
+          workspaceId: conversations.workspaceId,
+          allowedOrigins: agents.allowedOrigins,
+        })
         .from(conversations)
+        .innerJoin(agents, eq(agents.id, conversations.agentId))
         .where(
           and(
             eq(conversations.visitorTokenHash, hashVisitorToken(token)),
@@ -158,7 +169,12 @@ export function attachRealtime(app: FastifyInstance, ctx: AppContext, redis: Red
           ),
         );
       if (!conv) return next(new Error("UNAUTHENTICATED"));
-      socket.data = { workspaceId: conv.workspaceId, conversationId: conv.id };
+      // The same rule as the visitor API: an agent limited to some websites answers only there.
+      const origin = socket.handshake.headers.origin;
+      if (conv.allowedOrigins.length && (!origin || !conv.allowedOrigins.includes(origin.toLowerCase()))) {
+        return next(new Error("ORIGIN_NOT_ALLOWED"));
+      }
+      socket.data = { workspaceId: conv.workspaceId, conversationId: conv.id, lastTypingAt: 0 };
       next();
     } catch {
       next(new Error("UNAUTHENTICATED"));
@@ -169,6 +185,7 @@ export function attachRealtime(app: FastifyInstance, ctx: AppContext, redis: Red
     (socket: Socket<VisitorClientEvents, VisitorServerEvents, Record<string, never>, VisitorData>) => {
       void socket.join(`visitor:${socket.data.conversationId}`);
       socket.on("typing", ({ typing } = { typing: false }) => {
+        if (typing && !throttleTyping(socket.data)) return;
         inbox
           .to(`cnv:${socket.data.conversationId}`)
           .emit("typing", { conversationId: socket.data.conversationId, who: "visitor", typing: !!typing });
@@ -193,6 +210,15 @@ export function attachRealtime(app: FastifyInstance, ctx: AppContext, redis: Red
       return [...new Set(sockets.map((s) => s.data.userId))];
     },
   };
+}
+
+/** "Typing" at most every half second per socket: a client cannot flood a room with it. */
+const TYPING_INTERVAL_MS = 500;
+function throttleTyping(data: { lastTypingAt: number }): boolean {
+  const now = Date.now();
+  if (now - data.lastTypingAt < TYPING_INTERVAL_MS) return false;
+  data.lastTypingAt = now;
+  return true;
 }
 
 async function stillOnline(inbox: InboxNamespace, workspaceId: string, userId: string): Promise<boolean> {
@@ -223,7 +249,9 @@ function forwardDomainEvents(ctx: AppContext, inbox: InboxNamespace, visitor: Vi
   });
   on("message.created", (e) => ws(e.workspaceId).emit("message.created", strip(e)));
   on("message.streaming", (e) =>
-    inbox.to(`cnv:${e.conversationId}`).emit("message.delta", { conversationId: e.conversationId, text: e.text }),
+    inbox
+      .to(`cnv:${e.conversationId}`)
+      .emit("message.delta", { conversationId: e.conversationId, text: e.text }),
   );
   on("message.posted", (e) => {
     ws(e.workspaceId).emit("message", e.message);
