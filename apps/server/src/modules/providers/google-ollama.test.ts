@@ -168,8 +168,11 @@ type Case = {
   fake: () => FakeLlmServer;
   /** USD per million tokens in the default price table. */
   price: { input: number; output: number };
-  /** Checks the request the provider package sent for a streamed turn. */
-  wire: (req: FakeLlmServer["requests"][number], fake: FakeLlmServer) => void;
+  /**
+   * Checks the request the provider package sent: a streamed turn asks for a stream, a JSON turn
+   * for one plain completion.
+   */
+  wire: (req: FakeLlmServer["requests"][number], fake: FakeLlmServer, streamed: boolean) => void;
   /** Checks that the agent's temperature and token limit are where the real API reads them. */
   settings: (req: FakeLlmServer["requests"][number], s: { temperature: number; maxTokens: number }) => void;
 };
@@ -180,8 +183,12 @@ const cases: Case[] = [
     model: "gemini-2.0-flash",
     fake: () => platformGoogle,
     price: { input: 0.1, output: 0.4 },
-    wire: (req, fake) => {
-      expect(req.path).toBe("/v1beta/models/gemini-2.0-flash:streamGenerateContent?alt=sse");
+    wire: (req, fake, streamed) => {
+      expect(req.path).toBe(
+        streamed
+          ? "/v1beta/models/gemini-2.0-flash:streamGenerateContent?alt=sse"
+          : "/v1beta/models/gemini-2.0-flash:generateContent",
+      );
       expect(req.headers["x-goog-api-key"]).toBe(fake.apiKey);
       // The system prompt travels as Gemini's systemInstruction, not as a user turn.
       expect(req.body.systemInstruction).toBeDefined();
@@ -199,9 +206,9 @@ const cases: Case[] = [
     model: "llama3.2",
     fake: () => platformOllama,
     price: { input: 0, output: 0 },
-    wire: (req) => {
+    wire: (req, _fake, streamed) => {
       expect(req.path).toBe("/api/chat");
-      expect(req.body).toMatchObject({ model: "llama3.2", stream: true });
+      expect(req.body).toMatchObject({ model: "llama3.2", stream: streamed });
       expect(req.headers.authorization).toBeUndefined();
     },
     // Ollama's /api/chat reads sampling settings only from "options" (temperature, num_predict);
@@ -245,7 +252,7 @@ describe.each(cases)("$provider configured for the platform (env)", (c) => {
 
     expect(fake.requests.length).toBe(before + 1);
     const req = fake.requests[before]!;
-    c.wire(req, fake);
+    c.wire(req, fake, sse);
     expect(req.messages[0]!.role).toBe("system");
     expect(systemOf(req)).toContain(instructions);
     expect(req.messages.at(-1)).toEqual({ role: "user", content: "What should I order?" });
