@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
+import type { MessageCitation } from "../../db/schema/index.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { AppError } from "../../platform/errors.ts";
-import { runTurn, startTurn } from "./run-turn.ts";
+import { runTurn, type StartedTurn, startTurn, type TurnResult } from "./run-turn.ts";
 import { openSse, wantsSse } from "./sse.ts";
 import { toTurnResult } from "./to-message.ts";
 
@@ -28,13 +29,34 @@ export async function respondTurn(
   // Stores the visitor's message, or refuses with a 4xx — before any stream opens.
   const { showRetrieved: _, stream: __, ...where } = input;
   const turn = await startTurn(ctx.engine, where);
-  if (!wantsSse(req, input.stream)) {
+  return deliverTurn(ctx, req, reply, turn, {
+    stream: input.stream,
+    result: (r) => toTurnResult(r, shape),
+    citation: (c) => c,
+  });
+}
+
+/**
+ * Runs a started turn and sends it as JSON or as SSE, in the shape the caller's audience may
+ * see (`result`, `citation`): the same delivery for the test chat, the public API and the widget.
+ */
+export async function deliverTurn<R>(
+  ctx: AppContext,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  turn: StartedTurn,
+  view: {
+    stream?: boolean | undefined;
+    result: (r: TurnResult) => R;
+    citation: (c: MessageCitation) => unknown;
+  },
+) {
+  if (!wantsSse(req, view.stream)) {
     const abort = new AbortController();
     reply.raw.on("close", () => {
       if (!reply.raw.writableFinished) abort.abort();
     });
-    const result = await runTurn(ctx.engine, { ...turn, signal: abort.signal });
-    return toTurnResult(result, shape);
+    return view.result(await runTurn(ctx.engine, { ...turn, signal: abort.signal }));
   }
   const sse = openSse(req, reply);
   try {
@@ -43,11 +65,11 @@ export async function respondTurn(
       signal: sse.signal,
       onEvent: (e) => {
         if (e.type === "token") sse.send("token", { text: e.text });
-        else if (e.type === "citation") sse.send("citation", e.citation);
+        else if (e.type === "citation") sse.send("citation", view.citation(e.citation));
         else sse.send("tool", { name: e.name, status: e.status });
       },
     });
-    sse.send("done", toTurnResult(result, shape));
+    sse.send("done", view.result(result));
   } catch (err) {
     const known = err instanceof AppError;
     if (!known) req.log.error({ err }, "turn failed");

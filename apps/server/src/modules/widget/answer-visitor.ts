@@ -1,9 +1,8 @@
 import type { TVisitorTurnResult } from "@minichat/contracts";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { AppContext } from "../../platform/context.ts";
-import { AppError } from "../../platform/errors.ts";
-import { runTurn, startTurn, type TurnResult } from "../conversations/run-turn.ts";
-import { openSse, wantsSse } from "../conversations/sse.ts";
+import { deliverTurn } from "../conversations/respond-turn.ts";
+import { startTurn, type TurnResult } from "../conversations/run-turn.ts";
 import type { Visitor } from "./visitor-access.ts";
 
 /** The visitor's view of a turn: the answer and its sources; no model, usage or cost. */
@@ -41,36 +40,8 @@ export async function answerVisitor(
     agentId: visitor.agent.id,
     channel: "widget",
   });
-  if (!wantsSse(req)) {
-    const abort = new AbortController();
-    reply.raw.on("close", () => {
-      if (!reply.raw.writableFinished) abort.abort();
-    });
-    return toVisitorTurn(await runTurn(ctx.engine, { ...turn, signal: abort.signal }));
-  }
-  const sse = openSse(req, reply);
-  try {
-    const result = await runTurn(ctx.engine, {
-      ...turn,
-      signal: sse.signal,
-      onEvent: (e) => {
-        if (e.type === "token") sse.send("token", { text: e.text });
-        else if (e.type === "citation")
-          sse.send("citation", { index: e.citation.index, title: e.citation.title, url: e.citation.url });
-        else sse.send("tool", { name: e.name, status: e.status });
-      },
-    });
-    sse.send("done", toVisitorTurn(result));
-  } catch (err) {
-    const known = err instanceof AppError;
-    if (!known) req.log.error({ err }, "widget turn failed");
-    sse.send("error", {
-      code: known ? err.code : "INTERNAL",
-      message: known ? err.message : "Something went wrong; the answer could not be completed",
-      requestId: req.id,
-    });
-  } finally {
-    sse.end();
-  }
-  return reply;
+  return deliverTurn(ctx, req, reply, turn, {
+    result: toVisitorTurn,
+    citation: (c) => ({ index: c.index, title: c.title, url: c.url }),
+  });
 }
