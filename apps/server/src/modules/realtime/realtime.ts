@@ -23,8 +23,8 @@ import { findMembership } from "../workspaces/workspaces.repo.ts";
 // per conversation `visitor:<id>`). With Redis the adapter carries every emit to the sockets on
 // all nodes, so an event raised on the node that handled a request reaches everyone.
 
-type InboxData = { userId: string; name: string; workspaces: Set<string>; lastTypingAt: number };
-type VisitorData = { workspaceId: string; conversationId: string; lastTypingAt: number };
+type InboxData = { userId: string; name: string; workspaces: Set<string>; typingWindow: number[] };
+type VisitorData = { workspaceId: string; conversationId: string; typingWindow: number[] };
 export type InboxNamespace = Namespace<
   InboxClientEvents,
   InboxServerEvents,
@@ -87,7 +87,7 @@ export function attachRealtime(app: FastifyInstance, ctx: AppContext, redis: Red
         userId: session.user.id,
         name: session.user.name,
         workspaces: new Set(),
-        lastTypingAt: 0,
+        typingWindow: [],
       };
       next();
     } catch {
@@ -133,7 +133,7 @@ export function attachRealtime(app: FastifyInstance, ctx: AppContext, redis: Red
     socket.on("typing", ({ conversationId, typing } = { conversationId: "", typing: false }) => {
       // Only to a conversation this socket watches (membership was checked there).
       if (!socket.rooms.has(`cnv:${conversationId}`)) return;
-      if (typing && !throttleTyping(socket.data)) return;
+      if (!relayTyping(socket.data, !!typing)) return;
       const e = { conversationId, who: "operator" as const, userId: socket.data.userId, typing: !!typing };
       socket.to(`cnv:${conversationId}`).emit("typing", e);
       visitor.to(`visitor:${conversationId}`).emit("typing", { typing: !!typing });
@@ -174,7 +174,7 @@ export function attachRealtime(app: FastifyInstance, ctx: AppContext, redis: Red
       if (conv.allowedOrigins.length && (!origin || !conv.allowedOrigins.includes(origin.toLowerCase()))) {
         return next(new Error("ORIGIN_NOT_ALLOWED"));
       }
-      socket.data = { workspaceId: conv.workspaceId, conversationId: conv.id, lastTypingAt: 0 };
+      socket.data = { workspaceId: conv.workspaceId, conversationId: conv.id, typingWindow: [] };
       next();
     } catch {
       next(new Error("UNAUTHENTICATED"));
@@ -185,7 +185,7 @@ export function attachRealtime(app: FastifyInstance, ctx: AppContext, redis: Red
     (socket: Socket<VisitorClientEvents, VisitorServerEvents, Record<string, never>, VisitorData>) => {
       void socket.join(`visitor:${socket.data.conversationId}`);
       socket.on("typing", ({ typing } = { typing: false }) => {
-        if (typing && !throttleTyping(socket.data)) return;
+        if (!relayTyping(socket.data, !!typing)) return;
         inbox
           .to(`cnv:${socket.data.conversationId}`)
           .emit("typing", { conversationId: socket.data.conversationId, who: "visitor", typing: !!typing });
@@ -212,12 +212,18 @@ export function attachRealtime(app: FastifyInstance, ctx: AppContext, redis: Red
   };
 }
 
-/** "Typing" at most every half second per socket: a client cannot flood a room with it. */
-const TYPING_INTERVAL_MS = 500;
-function throttleTyping(data: { lastTypingAt: number }): boolean {
+/**
+ * "Typing" is relayed at most five times a second per socket, so a client cannot flood a room with
+ * it; "stopped" always goes through.
+ */
+const TYPING_WINDOW_MS = 1000;
+const TYPING_PER_WINDOW = 5;
+function relayTyping(data: { typingWindow: number[] }, typing: boolean): boolean {
+  if (!typing) return true;
   const now = Date.now();
-  if (now - data.lastTypingAt < TYPING_INTERVAL_MS) return false;
-  data.lastTypingAt = now;
+  data.typingWindow = data.typingWindow.filter((t) => now - t < TYPING_WINDOW_MS);
+  if (data.typingWindow.length >= TYPING_PER_WINDOW) return false;
+  data.typingWindow.push(now);
   return true;
 }
 
