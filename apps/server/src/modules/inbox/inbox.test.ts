@@ -130,7 +130,7 @@ describe("inbox", () => {
 
     // The visitor's live channel, authenticated by the widget's visitor token.
     const token = `vt_${"x".repeat(40)}_${c.conversationId}`;
-    const { hashVisitorToken } = await import("../realtime/realtime.ts");
+    const { hashVisitorToken } = await import("../widget/visitor-token.ts");
     await t.database.query(
       "update conversations set visitor_token_hash = $1, visitor_token_expires_at = now() + interval '1 day' where id = $2",
       [hashVisitorToken(token), c.conversationId],

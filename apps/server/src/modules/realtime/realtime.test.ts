@@ -12,7 +12,7 @@ import {
 import { ownerWithAgent } from "../../../test/knowledge.ts";
 import type { Database } from "../../platform/db/client.ts";
 import { routeHandoff } from "../inbox/route-handoff.ts";
-import { hashVisitorToken } from "./realtime.ts";
+import { hashVisitorToken } from "../widget/visitor-token.ts";
 
 // Two app nodes behind any load balancer share one database and one Redis: a socket on one node
 // hears what happens on the other. Redis runs on every machine this project tests on; this test

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import type {
   InboxClientEvents,
@@ -15,6 +14,8 @@ import { type Namespace, Server, type Socket } from "socket.io";
 import { agents, conversations } from "../../db/schema/index.ts";
 import type { AppContext } from "../../platform/context.ts";
 import { AppError } from "../../platform/errors.ts";
+import { originAllowed } from "../widget/visitor-access.ts";
+import { hashVisitorToken } from "../widget/visitor-token.ts";
 import { can } from "../workspaces/roles.ts";
 import { findMembership } from "../workspaces/workspaces.repo.ts";
 
@@ -45,8 +46,6 @@ export type Realtime = {
   /** Users with at least one live /inbox socket in the workspace, across all nodes. */
   onlineUserIds(workspaceId: string): Promise<string[]>;
 };
-
-export const hashVisitorToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
 const fail = (err: unknown) => {
   const e = err instanceof AppError ? err : new AppError("INTERNAL", "Something went wrong");
@@ -170,8 +169,7 @@ export function attachRealtime(app: FastifyInstance, ctx: AppContext, redis: Red
         );
       if (!conv) return next(new Error("UNAUTHENTICATED"));
       // The same rule as the visitor API: an agent limited to some websites answers only there.
-      const origin = socket.handshake.headers.origin;
-      if (conv.allowedOrigins.length && (!origin || !conv.allowedOrigins.includes(origin.toLowerCase()))) {
+      if (!originAllowed(conv.allowedOrigins, socket.handshake.headers.origin)) {
         return next(new Error("ORIGIN_NOT_ALLOWED"));
       }
       socket.data = { workspaceId: conv.workspaceId, conversationId: conv.id, typingWindow: [] };

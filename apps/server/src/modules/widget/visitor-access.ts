@@ -16,13 +16,18 @@ import { extendVisitorToken, findAgentByPublicKey, findConversationByTokenHash }
  * on the widget's cross-origin requests; a request without one is not from an allowed page.
  */
 export function assertOriginAllowed(req: FastifyRequest, agent: AgentRow): void {
-  if (!agent.allowedOrigins.length) return;
   const origin = req.headers.origin?.toLowerCase();
-  if (!origin || !agent.allowedOrigins.includes(origin)) {
+  if (!originAllowed(agent.allowedOrigins, origin)) {
     throw new AppError("ORIGIN_NOT_ALLOWED", "This website is not allowed to use this agent's widget", {
       origin: origin ?? null,
     });
   }
+}
+
+/** The rule itself, for requests and for the visitor's socket handshake alike. */
+export function originAllowed(allowedOrigins: string[], origin: string | undefined): boolean {
+  if (!allowedOrigins.length) return true;
+  return !!origin && allowedOrigins.includes(origin.toLowerCase());
 }
 
 /** The live agent behind a public key. Unknown, rotated or draft: 404, the widget stays hidden. */
