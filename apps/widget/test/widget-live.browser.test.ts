@@ -1,8 +1,6 @@
-import { readFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import { createRequire } from "node:module";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ownerWithLiveAgent, type WidgetOwner } from "../../server/src/modules/widget/widget-test-helpers.ts";
@@ -15,14 +13,13 @@ import {
   type TestApp,
 } from "../../server/test/harness.ts";
 import { buildWidget } from "../build.ts";
+import { ask, axeSerious, launchChromium, openPanel, startHostPage } from "./browser-helpers.ts";
 
 // The whole visitor ↔ AI ↔ operator loop in Debian's Chromium: a visitor on a host page of
 // another origin gets a streamed, cited answer, asks for a person, an operator (the inbox API and
 // an inbox socket, as the dashboard uses them) takes over, types and replies, and the visitor
 // sees it live; then a message flood meets the calm "slow down" state.
 
-const CHROMIUM = "/usr/bin/chromium";
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 /** The panel's polling interval while the socket is down (app.tsx POLL_OPEN_MS). */
 const POLL_OPEN_MS = 10_000;
 
@@ -45,16 +42,8 @@ beforeAll(async () => {
   owner = await ownerWithLiveAgent(t.app, { name: "Mia" });
   operator = await signUp(t.app, { name: "Olga" });
   await addMember(t.app, owner.bearer, owner.wsId, operator, "operator");
-  host = createServer((req, res) => {
-    const key = new URL(req.url ?? "/", "http://x").searchParams.get("key") ?? owner.publicKey;
-    res.setHeader("content-type", "text/html; charset=utf-8");
-    res.end(`<!doctype html><html lang="en"><head><title>Shop</title></head>
-<body><main><h1>Acme Coffee</h1><p>Fresh beans daily.</p></main>
-<script src="${api}/widget.js" data-agent="${key}" async></script></body></html>`);
-  });
-  await new Promise<void>((resolve) => host.listen(0, "localhost", resolve));
-  hostUrl = `http://localhost:${(host.address() as AddressInfo).port}/`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox"] });
+  ({ server: host, url: hostUrl } = await startHostPage(api, () => owner.publicKey));
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
@@ -65,18 +54,6 @@ afterAll(async () => {
 });
 
 const inbox = (rest = "") => `/api/v1/workspaces/${owner.wsId}/inbox/conversations${rest}`;
-
-async function openPanel(page: Page) {
-  const launcher = page.locator("[data-minichat] button.l");
-  await launcher.waitFor({ state: "visible", timeout: 15_000 });
-  await launcher.click();
-  await page.locator("#mc-panel").waitFor({ state: "visible", timeout: 15_000 });
-}
-
-async function ask(page: Page, question: string) {
-  await page.locator("#mc-panel textarea").fill(question);
-  await page.keyboard.press("Enter");
-}
 
 async function conversationIdOf(page: Page): Promise<string> {
   const raw = await page.evaluate((k) => localStorage.getItem(`minichat:${k}`), owner.publicKey);
@@ -103,21 +80,6 @@ async function operatorSocket(conversationId: string): Promise<Socket> {
 async function reply(conversationId: string, content: string) {
   const res = await call(t.app, operator.bearer, "POST", inbox(`/${conversationId}/messages`), { content });
   expect(res.statusCode, res.body).toBe(201);
-}
-
-async function axeSerious(page: Page) {
-  await page.addScriptTag({ content: axeSource });
-  const results = await page.evaluate(() => {
-    type Axe = {
-      run(
-        ctx: unknown,
-        o: unknown,
-      ): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }>;
-    };
-    const axe = (window as unknown as { axe: Axe }).axe;
-    return axe.run({ include: [["[data-minichat]"]] }, { resultTypes: ["violations"] });
-  });
-  return results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
 }
 
 describe("visitor, AI and operator in one conversation", () => {

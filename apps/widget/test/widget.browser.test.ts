@@ -1,20 +1,18 @@
-import { mkdirSync, readFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import { createRequire } from "node:module";
+import { mkdirSync } from "node:fs";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ownerWithLiveAgent } from "../../server/src/modules/widget/widget-test-helpers.ts";
 import { createTestApp, type TestApp } from "../../server/test/harness.ts";
 import { buildWidget } from "../build.ts";
+import { ask, axeSerious, launchChromium, openPanel, startHostPage } from "./browser-helpers.ts";
 
 // The widget end to end in Debian's Chromium (never a downloaded browser): the real server on a
 // fresh database, a plain host page on another origin embedding the one script tag.
 
-const CHROMIUM = "/usr/bin/chromium";
 const ARTIFACTS = fileURLToPath(new URL("../test-artifacts/", import.meta.url));
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 let t: TestApp;
 let api: string;
@@ -44,16 +42,13 @@ beforeAll(async () => {
     ],
   });
   publicKey = owner.publicKey;
-  host = createServer((_req, res) => {
-    res.setHeader("content-type", "text/html; charset=utf-8");
-    res.end(`<!doctype html><html lang="en"><head><title>Shop</title>
-<style>button{background:red!important;font-size:40px!important} div{color:lime!important}</style></head>
-<body><main><h1>Acme Coffee</h1><p>Fresh beans daily.</p></main>
-<script src="${api}/widget.js" data-agent="${publicKey}" async></script></body></html>`);
-  });
-  await new Promise<void>((resolve) => host.listen(0, "localhost", resolve));
-  hostUrl = `http://localhost:${(host.address() as AddressInfo).port}/`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox"] });
+  // Hostile host CSS: it must not reach into the widget's shadow root.
+  ({ server: host, url: hostUrl } = await startHostPage(
+    api,
+    () => publicKey,
+    "<style>button{background:red!important;font-size:40px!important} div{color:lime!important}</style>",
+  ));
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
@@ -61,18 +56,6 @@ afterAll(async () => {
   host?.close();
   await t?.close();
 });
-
-async function openPanel(page: Page) {
-  const launcher = page.locator("[data-minichat] button.l");
-  await launcher.waitFor({ state: "visible", timeout: 15_000 });
-  await launcher.click();
-  await page.locator("#mc-panel").waitFor({ state: "visible", timeout: 15_000 });
-}
-
-async function ask(page: Page, question: string) {
-  await page.locator("#mc-panel textarea").fill(question);
-  await page.keyboard.press("Enter");
-}
 
 describe("the widget on a host page", () => {
   it("opens, streams a cited answer, survives a reload, and passes axe", async () => {
@@ -99,18 +82,7 @@ describe("the widget on a host page", () => {
     expect(await send.evaluate((b) => getComputedStyle(b).backgroundColor)).not.toBe("rgb(255, 0, 0)");
     await page.screenshot({ path: `${ARTIFACTS}answer.png` });
 
-    await page.addScriptTag({ content: axeSource });
-    const results = await page.evaluate(() => {
-      type Axe = {
-        run(
-          ctx: unknown,
-          o: unknown,
-        ): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }>;
-      };
-      const axe = (window as unknown as { axe: Axe }).axe;
-      return axe.run({ include: [["[data-minichat]"]] }, { resultTypes: ["violations"] });
-    });
-    const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+    const serious = await axeSerious(page);
     expect(JSON.stringify(serious, null, 1)).toBe("[]");
 
     await page.reload();
