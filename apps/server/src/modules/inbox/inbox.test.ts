@@ -221,6 +221,13 @@ describe("inbox", () => {
       "operator",
     ]);
     expect(tr.json().conversation.lastMessage.role).toBe("operator");
+    // Replying took the unheld conversation over; a teammate's reply leaves it with Olga.
+    expect(tr.json().conversation).toMatchObject({ status: "human", assigneeId: operator.user.id });
+    await call(t.app, o.bearer, "POST", inboxUrl(o, `/${c.conversationId}/messages`), {
+      content: "Owner here too",
+    });
+    const after = await call(t.app, o.bearer, "GET", inboxUrl(o, `/${c.conversationId}`));
+    expect(after.json().conversation).toMatchObject({ status: "human", assigneeId: operator.user.id });
   });
 
   it("resolves, reopens and assigns; refuses assignees who may not reply", async () => {
