@@ -65,6 +65,9 @@ export function attachRealtime(app: FastifyInstance, ctx: AppContext, redis: Red
   if (redis) {
     pub = redis.duplicate();
     sub = redis.duplicate();
+    // ioredis reconnects by itself; an "error" event nobody listens to would crash the process.
+    pub.on("error", () => {});
+    sub.on("error", () => {});
     io.adapter(createAdapter(pub, sub, { key: `${ctx.config.redisKeyPrefix}socket.io` }));
   }
 
@@ -139,12 +142,16 @@ export function attachRealtime(app: FastifyInstance, ctx: AppContext, redis: Red
     });
     socket.on("disconnect", () => {
       for (const workspaceId of socket.data.workspaces) {
-        void stillOnline(inbox, workspaceId, socket.data.userId).then((online) => {
-          if (!online)
-            inbox
-              .to(`ws:${workspaceId}`)
-              .emit("presence", { workspaceId, userId: socket.data.userId, online: false });
-        });
+        stillOnline(inbox, workspaceId, socket.data.userId)
+          .then((online) => {
+            if (!online) {
+              inbox
+                .to(`ws:${workspaceId}`)
+                .emit("presence", { workspaceId, userId: socket.data.userId, online: false });
+            }
+          })
+          // Shutting down, or Redis away: nobody is left to tell, and presence heals on reconnect.
+          .catch(() => {});
       }
     });
   });
@@ -195,8 +202,9 @@ export function attachRealtime(app: FastifyInstance, ctx: AppContext, redis: Red
 
   app.addHook("onClose", async () => {
     await io.close();
-    pub?.disconnect();
-    sub?.disconnect();
+    // QUIT after the adapter's last commands (its unsubscribe is still in flight when close()
+    // returns); a hard disconnect would reject them with nobody to catch it.
+    await Promise.allSettled([pub?.quit(), sub?.quit()]);
   });
 
   return {
