@@ -2,6 +2,8 @@ import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@ta
 import { RouterProvider } from "@tanstack/react-router";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
+import { ConfirmProvider } from "./components/ui/confirm.tsx";
+import { Toaster } from "./components/ui/toast.tsx";
 import { initI18n } from "./i18n/index.ts";
 import { ApiError } from "./lib/api.ts";
 import { applyTheme, watchSystemTheme } from "./lib/theme.ts";
@@ -36,7 +38,10 @@ const router = makeRouter(queryClient);
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
-      <RouterProvider router={router} />
+      <ConfirmProvider>
+        <RouterProvider router={router} />
+      </ConfirmProvider>
+      <Toaster />
     </QueryClientProvider>
   </StrictMode>,
 );

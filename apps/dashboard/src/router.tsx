@@ -134,16 +134,60 @@ const settings = createRoute({
   component: lazy(() => import("./features/settings/settings-page.tsx"), "SettingsPage"),
 });
 
-/** Sections whose screens are not built yet: a translated notice pointing to the API. */
-export const COMING_SOON = ["knowledge", "inbox", "leads", "team", "api-keys", "usage", "billing"] as const;
-const comingSoon = COMING_SOON.map((section) =>
-  createRoute({
-    getParentRoute: () => workspace,
-    path: `/${section}`,
-    staticData: { section },
-    component: lazy(() => import("./features/shell/coming-soon.tsx"), "ComingSoonPage"),
-  }),
-);
+const knowledge = createRoute({
+  getParentRoute: () => workspace,
+  path: "/knowledge",
+  component: lazy(() => import("./features/knowledge/knowledge-page.tsx"), "KnowledgePage"),
+});
+const inbox = createRoute({
+  getParentRoute: () => workspace,
+  path: "/inbox",
+  component: lazy(() => import("./features/inbox/inbox-page.tsx"), "InboxPage"),
+});
+const inboxConversation = createRoute({
+  getParentRoute: () => workspace,
+  path: "/inbox/$conversationId",
+  component: lazy(() => import("./features/inbox/inbox-page.tsx"), "InboxPage"),
+});
+const leads = createRoute({
+  getParentRoute: () => workspace,
+  path: "/leads",
+  component: lazy(() => import("./features/leads/leads-page.tsx"), "LeadsPage"),
+});
+const team = createRoute({
+  getParentRoute: () => workspace,
+  path: "/team",
+  component: lazy(() => import("./features/team/team-page.tsx"), "TeamPage"),
+});
+const apiKeys = createRoute({
+  getParentRoute: () => workspace,
+  path: "/api-keys",
+  component: lazy(() => import("./features/api-keys/api-keys-page.tsx"), "ApiKeysPage"),
+});
+const providers = createRoute({
+  getParentRoute: () => workspace,
+  path: "/providers",
+  component: lazy(() => import("./features/providers/providers-page.tsx"), "ProvidersPage"),
+});
+const usage = createRoute({
+  getParentRoute: () => workspace,
+  path: "/usage",
+  component: lazy(() => import("./features/usage/usage-page.tsx"), "UsagePage"),
+});
+const billing = createRoute({
+  getParentRoute: () => workspace,
+  path: "/billing",
+  component: lazy(() => import("./features/billing/billing-page.tsx"), "BillingPage"),
+});
+
+/** Links in emails say /workspaces/<id>/…: the same screens under /w/<id>/…. */
+const emailLinks = createRoute({
+  getParentRoute: () => signedIn,
+  path: "/workspaces/$workspaceId/$",
+  beforeLoad: ({ params, location }) => {
+    throw redirect({ href: `/w/${params.workspaceId}/${params._splat ?? ""}${location.searchStr}` });
+  },
+});
 
 const routeTree = root.addChildren([
   index,
@@ -151,7 +195,23 @@ const routeTree = root.addChildren([
   signedIn.addChildren([
     newWorkspace,
     invitation,
-    workspace.addChildren([workspaceIndex, agents, newAgent, agent, settings, ...comingSoon]),
+    emailLinks,
+    workspace.addChildren([
+      workspaceIndex,
+      agents,
+      newAgent,
+      agent,
+      knowledge,
+      inbox,
+      inboxConversation,
+      leads,
+      team,
+      apiKeys,
+      providers,
+      usage,
+      billing,
+      settings,
+    ]),
   ]),
 ]);
 
@@ -173,8 +233,5 @@ export function makeRouter(queryClient: QueryClient) {
 declare module "@tanstack/react-router" {
   interface Register {
     router: ReturnType<typeof makeRouter>;
-  }
-  interface StaticDataRouteOption {
-    section?: string;
   }
 }

@@ -1,94 +1,32 @@
-import { mkdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { createServer } from "node:net";
-import { fileURLToPath } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
-import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DASHBOARD_DIST } from "../../server/src/modules/dashboard/dashboard.route.ts";
-import { createTestApp, type TestApp } from "../../server/test/harness.ts";
+import {
+  type Dashboard,
+  expectAccessible,
+  expectTranslated,
+  heading,
+  openPage,
+  startDashboard,
+} from "./browser-helpers.ts";
 
-// The first-run journey in Debian's Chromium (never a downloaded browser) against the real
-// server on a fresh database, serving a fresh build of the dashboard: sign up, create a
-// workspace and an agent, get a streamed answer in the test chat, then read the screens in Thai
-// and Russian. axe-core runs on every screen; screenshots go to test-artifacts/.
+// The first-run journey in Debian's Chromium against the real server on a fresh database: sign
+// up, create a workspace and an agent, get a streamed answer in the test chat, then read the
+// screens in Thai and Russian. axe-core runs on every screen; screenshots go to test-artifacts/.
 
-const CHROMIUM = "/usr/bin/chromium";
-const ARTIFACTS = fileURLToPath(new URL("../test-artifacts/", import.meta.url));
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-
-let t: TestApp;
-let base: string;
-let browser: Browser;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+let d: Dashboard;
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  await build({
-    configFile: fileURLToPath(new URL("../vite.config.ts", import.meta.url)),
-    logLevel: "warn",
-  });
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  // BASE_URL is where the browser is: cookie sessions refuse other origins (CSRF defence).
-  t = await createTestApp({
-    env: { BASE_URL: base, RATE_LIMIT_MAX: "10000", AUTH_RATE_LIMIT_MAX: "10000" },
-    dashboardDir: DASHBOARD_DIST,
-  });
-  await t.app.listen({ port, host: "127.0.0.1" });
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox"] });
-}, 120_000);
+  d = await startDashboard();
+}, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await t?.close();
+  await d?.close();
 });
-
-/** axe-core on the whole page: no serious or critical violations. */
-async function expectAccessible(page: Page, name: string) {
-  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: axeSource });
-  const results = await page.evaluate(() => {
-    type Axe = {
-      run(
-        ctx: unknown,
-        o: unknown,
-      ): Promise<{ violations: { id: string; impact: string; nodes: { html: string }[] }[] }>;
-    };
-    return (window as unknown as { axe: Axe }).axe.run(document, { resultTypes: ["violations"] });
-  });
-  const serious = results.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => ({ id: v.id, nodes: v.nodes.slice(0, 3).map((n) => n.html) }));
-  expect(serious, `${name}: ${JSON.stringify(serious, null, 1)}`).toEqual([]);
-  await page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage: true });
-}
-
-/** No key left untranslated (a missing key renders as ⟦key⟧). */
-async function expectTranslated(page: Page) {
-  const text = await page.locator("body").innerText();
-  expect(text).not.toContain("⟦");
-}
-
-async function heading(page: Page, text: string) {
-  await page.getByRole("heading", { level: 1, name: text }).waitFor({ timeout: 15_000 });
-}
 
 describe("dashboard: first run", () => {
   it("signs up, creates a workspace and an agent, chats, and reads in Thai and Russian", async () => {
-    // bypassCSP only so the test can inject axe-core; the app itself runs under the real CSP.
-    const context = await browser.newContext({ locale: "en-US", bypassCSP: true });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
+    const { context, page, errors } = await openPage(d);
 
-    await page.goto(base);
+    await page.goto(d.base);
     await heading(page, "Sign in to MiniChat");
     expect(new URL(page.url()).pathname).toBe("/sign-in");
     await expectAccessible(page, "01-sign-in");

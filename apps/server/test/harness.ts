@@ -38,6 +38,11 @@ export async function createTestDatabase(): Promise<Database> {
     const db = await openPostgres(url.toString(), { max: 5 });
     return Object.assign(db, { url: url.toString() });
   }
+  return createPgliteTestDatabase();
+}
+
+/** A fresh, migrated PGlite database whatever the run's mode (the dashboard's browser tests). */
+export async function createPgliteTestDatabase(): Promise<Database> {
   pgliteTemplate ??= new Blob([readFileSync(inject("pgliteTemplate"))]);
   return openPglite({ loadDataDir: pgliteTemplate });
 }

@@ -1,14 +1,13 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import en from "./locales/en.json" with { type: "json" };
-import ru from "./locales/ru.json" with { type: "json" };
-import th from "./locales/th.json" with { type: "json" };
 
-// The three languages hold exactly the same keys, none empty, with the same {{placeholders}};
-// every literal key the code asks t() for exists. (Keys built at run time — t(`nav.${key}`) —
-// are covered by the browser test, which fails on a rendered ⟦key⟧.)
+// Every namespace — the shared one in i18n/locales and each feature's own in
+// features/<name>/locales — holds exactly the same keys in English, Thai and Russian, none
+// empty, with the same {{placeholders}}; every literal key the code asks t() for exists (a
+// feature's files may use their own namespace and the shared one). Keys built at run time —
+// t(`nav.${key}`) — are covered by the browser tests, which fail on a rendered ⟦key⟧.
 
 type Tree = { [k: string]: string | Tree };
 const SRC = fileURLToPath(new URL("..", import.meta.url));
@@ -29,13 +28,23 @@ function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) return sourceFiles(path);
-    return /\.tsx?$/.test(name) && !name.endsWith(".test.ts") ? [path] : [];
+    return /\.tsx?$/.test(name) && !/\.test\.tsx?$/.test(name) ? [path] : [];
   });
 }
 
-const languages = { en: flatten(en), th: flatten(th), ru: flatten(ru) };
+type Languages = { en: Map<string, string>; th: Map<string, string>; ru: Map<string, string> };
+const load = (dir: string): Languages => {
+  const read = (l: string) => flatten(JSON.parse(readFileSync(join(dir, `${l}.json`), "utf8")) as Tree);
+  return { en: read("en"), th: read("th"), ru: read("ru") };
+};
 
-describe("translations", () => {
+const shared = load(join(SRC, "i18n/locales"));
+const features = readdirSync(join(SRC, "features"))
+  .filter((f) => existsSync(join(SRC, "features", f, "locales")))
+  .map((f) => ({ name: f, languages: load(join(SRC, "features", f, "locales")) }));
+const namespaces = [{ name: "shared", languages: shared }, ...features];
+
+describe.each(namespaces)("translations ($name)", ({ name, languages }) => {
   it("have the same keys in English, Thai and Russian, none empty", () => {
     const keys = [...languages.en.keys()].sort();
     for (const [lang, map] of Object.entries(languages)) {
@@ -55,17 +64,24 @@ describe("translations", () => {
   it("translate Thai and Russian rather than copy English (except names kept as they are)", () => {
     const same = [...languages.en].filter(
       ([k, v]) =>
-        (languages.th.get(k) === v || languages.ru.get(k) === v) && !/^(common\.appName|languages\.)/.test(k),
+        (languages.th.get(k) === v || languages.ru.get(k) === v) &&
+        !/^(common\.appName|languages\.)/.test(k) &&
+        !/^[\s\d\W]*$|^(https?:|[A-Z0-9_]+$)/.test(v),
     );
-    expect(same.map(([k]) => k)).toEqual([]);
+    expect(same.map(([k]) => `${name}: ${k}`)).toEqual([]);
   });
+});
 
-  it("contain every key the code asks for", () => {
+describe("the code's keys", () => {
+  it("all exist, in the file's feature namespace or the shared one", () => {
     const missing: string[] = [];
     for (const file of sourceFiles(SRC)) {
+      const feature = features.find((f) => file.startsWith(join(SRC, "features", f.name) + "/"));
       const text = readFileSync(file, "utf8");
       for (const m of text.matchAll(/\bt\(\s*"([^"]+)"/g)) {
-        if (!languages.en.has(m[1]!)) missing.push(`${file.slice(SRC.length)}: ${m[1]}`);
+        const key = m[1]!;
+        if (!shared.en.has(key) && !feature?.languages.en.has(key))
+          missing.push(`${file.slice(SRC.length)}: ${key}`);
       }
     }
     expect(missing).toEqual([]);

@@ -34,6 +34,8 @@ export function initI18n(lng: Language = detectLanguage()) {
     lng,
     fallbackLng: false,
     supportedLngs: [...LANGUAGES],
+    // A feature's own namespace falls back to the shared one, so t("common.save") works there too.
+    fallbackNS: "translation",
     interpolation: { escapeValue: false }, // React escapes; nothing is rendered as HTML
     parseMissingKeyHandler: (key) => `⟦${key}⟧`,
     initAsync: false,
@@ -48,6 +50,20 @@ export function initI18n(lng: Language = detectLanguage()) {
 export function rememberLanguage(lng: Language): void {
   localStorage.setItem(KEY, lng);
   void i18n.changeLanguage(lng);
+}
+
+type Bundle = { [k: string]: string | Bundle };
+
+/**
+ * A feature's strings live beside it (features/<name>/locales/{en,th,ru}.json) and load with its
+ * lazy chunk: its i18n.ts calls this at module load, before any of its components render, and
+ * its components call useTranslation(ns). i18n.test.ts checks every namespace like the shared one.
+ */
+export function registerLocales<N extends string>(ns: N, bundles: Record<Language, Bundle>): N {
+  for (const lng of LANGUAGES) {
+    if (!i18n.hasResourceBundle(lng, ns)) i18n.addResourceBundle(lng, ns, bundles[lng], true, false);
+  }
+  return ns;
 }
 
 export { i18n };

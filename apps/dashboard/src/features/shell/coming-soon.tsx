@@ -1,4 +1,4 @@
-import { useMatches } from "@tanstack/react-router";
+import { useLocation } from "@tanstack/react-router";
 import { Construction } from "lucide-react";
 import { useTranslation } from "react-i18next";
 import { PageHeader } from "./page-header.tsx";
@@ -6,7 +6,7 @@ import { PageHeader } from "./page-header.tsx";
 /** A section whose screen is not built yet: says so, and where its API is documented. */
 export function ComingSoonPage() {
   const { t } = useTranslation();
-  const section = useMatches({ select: (m) => m.at(-1)?.staticData.section }) ?? "";
+  const section = useLocation({ select: (l) => l.pathname.split("/")[3] ?? "" });
   const title = t(`nav.${section}`);
   return (
     <>

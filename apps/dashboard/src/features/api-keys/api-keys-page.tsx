@@ -1,0 +1,1 @@
+export { ComingSoonPage as ApiKeysPage } from "../shell/coming-soon.tsx";

@@ -1,0 +1,1 @@
+export { ComingSoonPage as BillingPage } from "../shell/coming-soon.tsx";

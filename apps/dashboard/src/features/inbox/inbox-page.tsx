@@ -1,0 +1,1 @@
+export { ComingSoonPage as InboxPage } from "../shell/coming-soon.tsx";

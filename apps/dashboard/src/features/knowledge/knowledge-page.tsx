@@ -1,0 +1,1 @@
+export { ComingSoonPage as KnowledgePage } from "../shell/coming-soon.tsx";

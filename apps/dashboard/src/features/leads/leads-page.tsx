@@ -1,0 +1,1 @@
+export { ComingSoonPage as LeadsPage } from "../shell/coming-soon.tsx";

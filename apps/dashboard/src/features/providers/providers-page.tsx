@@ -1,0 +1,1 @@
+export { ComingSoonPage as ProvidersPage } from "../shell/coming-soon.tsx";

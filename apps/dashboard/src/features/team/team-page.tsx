@@ -1,0 +1,1 @@
+export { ComingSoonPage as TeamPage } from "../shell/coming-soon.tsx";

@@ -1,0 +1,1 @@
+export { ComingSoonPage as UsagePage } from "../shell/coming-soon.tsx";
