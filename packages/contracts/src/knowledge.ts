@@ -68,7 +68,15 @@ export const ZSource = z
   })
   .meta({ id: "KnowledgeSource" });
 export type TSource = z.infer<typeof ZSource>;
-export const ZSourceList = z.object({ sources: z.array(ZSource) });
+export const ZSourceList = z.object({
+  sources: z.array(ZSource),
+  limits: z
+    .object({
+      maxFileBytes: z.number().int().meta({ description: "Largest file an upload may be" }),
+      maxCrawlPages: z.number().int().meta({ description: "Most pages a sitemap or crawl reads" }),
+    })
+    .meta({ description: "What a new source may be, so a client can say so before uploading" }),
+});
 export const ZSourceParams = z.strictObject({
   workspaceId: ZId("ws"),
   agentId: ZId("agt"),
@@ -104,6 +112,13 @@ export const ZKnowledgeSearchResult = z
 export const ZKnowledgeGapsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
+export const ZResolveKnowledgeGapRequest = z.strictObject({
+  question: z.string().trim().min(1, "question is empty").max(1000).meta({
+    description: "The gap's question as listed; every wording that groups with it is resolved",
+  }),
+});
+export type TResolveKnowledgeGapRequest = z.infer<typeof ZResolveKnowledgeGapRequest>;
+
 export const ZKnowledgeGaps = z
   .object({
     gaps: z.array(

@@ -47,3 +47,21 @@ export async function findGaps(db: Db, workspaceId: string, agentId: string, lim
     conversationIds: (r.conversationIds ?? []).filter((id): id is string => typeof id === "string"),
   }));
 }
+
+/**
+ * Marks a question as dealt with (the owner answered it, or it needs no answer): every asking
+ * that groups with it leaves the list. Returns how many were removed.
+ */
+export async function resolveGap(db: Db, workspaceId: string, agentId: string, question: string) {
+  const removed = await db
+    .delete(knowledgeGaps)
+    .where(
+      and(
+        eq(knowledgeGaps.workspaceId, workspaceId),
+        eq(knowledgeGaps.agentId, agentId),
+        eq(knowledgeGaps.normalized, normalizeQuestion(question)),
+      ),
+    )
+    .returning({ id: knowledgeGaps.id });
+  return removed.length;
+}

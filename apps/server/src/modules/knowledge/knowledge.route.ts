@@ -7,6 +7,7 @@ import {
   ZKnowledgeGapsQuery,
   ZKnowledgeSearchRequest,
   ZKnowledgeSearchResult,
+  ZResolveKnowledgeGapRequest,
   ZSource,
   ZSourceList,
   ZSourceParams,
@@ -26,7 +27,7 @@ import {
   type SourceRow,
   setSourceStatus,
 } from "./knowledge.repo.ts";
-import { findGaps } from "./knowledge-gaps.ts";
+import { findGaps, resolveGap } from "./knowledge-gaps.ts";
 import { searchKnowledge } from "./search-knowledge.ts";
 
 const errors = {
@@ -155,7 +156,8 @@ export function registerKnowledgeRoutes(app: FastifyInstance, ctx: AppContext): 
     {
       schema: {
         tags,
-        summary: "The agent's knowledge sources with their status, size and chunk count",
+        summary:
+          "The agent's knowledge sources with their status, size and chunk count, and the limits a new source must fit",
         params: ZAgentParams,
         response: { 200: ZSourceList, ...errors },
       },
@@ -166,7 +168,13 @@ export function registerKnowledgeRoutes(app: FastifyInstance, ctx: AppContext): 
         scope: "knowledge:read",
       });
       if (!(await findAgent(ctx.db, access.workspaceId, req.params.agentId))) throw notFound("Agent");
-      return { sources: (await findSources(ctx.db, access.workspaceId, req.params.agentId)).map(toSource) };
+      return {
+        sources: (await findSources(ctx.db, access.workspaceId, req.params.agentId)).map(toSource),
+        limits: {
+          maxFileBytes: ctx.config.knowledgeMaxFileBytes,
+          maxCrawlPages: ctx.config.knowledgeMaxCrawlPages,
+        },
+      };
     },
   );
 
@@ -287,6 +295,31 @@ export function registerKnowledgeRoutes(app: FastifyInstance, ctx: AppContext): 
       });
       if (!(await findAgent(ctx.db, access.workspaceId, req.params.agentId))) throw notFound("Agent");
       return { gaps: await findGaps(ctx.db, access.workspaceId, req.params.agentId, req.query.limit) };
+    },
+  );
+
+  r.post(
+    `${base}/knowledge/gaps/resolve`,
+    {
+      schema: {
+        tags,
+        summary:
+          "Take a question off the gaps list (once it is answered, for example by a new Q&A pair); it comes back if visitors ask it again and nothing is found",
+        params: ZAgentParams,
+        body: ZResolveKnowledgeGapRequest,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (req, reply) => {
+      const access = await requireWorkspace(req, ctx.authn, req.params.workspaceId, {
+        permission: { agent: ["update"] },
+        scope: "knowledge:write",
+      });
+      if (!(await findAgent(ctx.db, access.workspaceId, req.params.agentId))) throw notFound("Agent");
+      if (!(await resolveGap(ctx.db, access.workspaceId, req.params.agentId, req.body.question))) {
+        throw notFound("Question");
+      }
+      return reply.status(204).send(null);
     },
   );
 }

@@ -200,6 +200,11 @@ describe("limits", () => {
       expect(error.details).toMatchObject({ limit: "knowledge_bytes", max: 2048 });
       const list = await call(small.app, owner.bearer, "GET", sourcesUrl(owner, agentId));
       expect(list.json().sources.map((x: { name: string }) => x.name)).toEqual(["Delivery"]);
+      // The list says what a new source may be, so the dashboard can tell before an upload.
+      expect(list.json().limits).toEqual({
+        maxFileBytes: small.config.knowledgeMaxFileBytes,
+        maxCrawlPages: small.config.knowledgeMaxCrawlPages,
+      });
     } finally {
       await small.close();
     }
@@ -303,11 +308,28 @@ describe("knowledge gaps", () => {
     ]);
     expect(gaps[0]!.conversationIds).toHaveLength(2);
 
+    // Another workspace can neither read nor resolve them.
+    const gapsUrl = `/api/v1/workspaces/${owner.wsId}/agents/${agentId}/knowledge/gaps`;
     const b = await newOwner();
+    expectError(await call(t.app, b.bearer, "GET", gapsUrl), 404, "NOT_FOUND");
     expectError(
-      await call(t.app, b.bearer, "GET", `/api/v1/workspaces/${owner.wsId}/agents/${agentId}/knowledge/gaps`),
+      await call(t.app, b.bearer, "POST", `${gapsUrl}/resolve`, { question: "Do you sell gift cards?" }),
       404,
       "NOT_FOUND",
     );
+
+    // Resolving one wording resolves every asking that groups with it; unknown ones are 404.
+    const resolved = await call(t.app, owner.bearer, "POST", `${gapsUrl}/resolve`, {
+      question: "DO YOU SELL GIFT CARDS?",
+    });
+    expect(resolved.statusCode, resolved.body).toBe(204);
+    const after = (await call(t.app, owner.bearer, "GET", gapsUrl)).json().gaps as { question: string }[];
+    expect(after.map((g) => g.question)).toEqual(["Can I bring my dog inside?"]);
+    expectError(
+      await call(t.app, owner.bearer, "POST", `${gapsUrl}/resolve`, { question: "Do you sell gift cards?" }),
+      404,
+      "NOT_FOUND",
+    );
+    expectError(await call(t.app, owner.bearer, "POST", `${gapsUrl}/resolve`, { question: " " }), 400);
   });
 });
