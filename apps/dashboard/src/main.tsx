@@ -3,9 +3,10 @@ import { RouterProvider } from "@tanstack/react-router";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { ConfirmProvider } from "./components/ui/confirm.tsx";
-import { Toaster } from "./components/ui/toast.tsx";
-import { initI18n } from "./i18n/index.ts";
+import { Toaster, toast } from "./components/ui/toast.tsx";
+import { i18n, initI18n } from "./i18n/index.ts";
 import { ApiError } from "./lib/api.ts";
+import { connection } from "./lib/connection.ts";
 import { applyTheme, watchSystemTheme } from "./lib/theme.ts";
 import { makeRouter } from "./router.tsx";
 import "./styles.css";
@@ -34,6 +35,10 @@ const queryClient = new QueryClient({
   },
 });
 const router = makeRouter(queryClient);
+connection.onRestored(() => {
+  void queryClient.invalidateQueries();
+  toast.success(i18n.t("connection.restored"));
+});
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>

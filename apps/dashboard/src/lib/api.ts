@@ -1,4 +1,5 @@
 import type { TErrorResponse } from "@minichat/contracts";
+import { connection } from "./connection.ts";
 
 // One fetch wrapper for the whole dashboard: same-origin cookies (the session), JSON in and
 // out, and the server's error shape `{ error: { code, message, details } }` turned into ApiError.
@@ -47,6 +48,7 @@ export async function apiFetch(path: string, opts: Options = {}): Promise<Respon
     });
   } catch (err) {
     if ((err as Error).name === "AbortError") throw err;
+    connection.lost();
     throw new ApiError(0, "NETWORK", (err as Error).message);
   }
   if (!res.ok) throw await toApiError(res);

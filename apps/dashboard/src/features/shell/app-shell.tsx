@@ -11,17 +11,24 @@ import {
   LogOut,
   Menu,
   MessagesSquare,
+  Search,
   Settings,
   UserRoundPlus,
   Users,
   X,
 } from "lucide-react";
-import { useState } from "react";
+import { lazy, Suspense, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Button } from "../../components/ui/button.tsx";
 import { cn } from "../../lib/cn.ts";
 import { sessionQuery, signOut } from "../../lib/session.ts";
 import { WorkspaceSwitcher } from "../workspaces/workspace-switcher.tsx";
+import { ConnectionBanner } from "./connection-banner.tsx";
+
+const CommandPalette = lazy(() =>
+  import("./command-palette.tsx").then((m) => ({ default: m.CommandPalette })),
+);
+const isMac = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform);
 
 const route = getRouteApi("/signed-in/w/$workspaceId");
 
@@ -42,6 +49,17 @@ export function AppShell() {
   const { t } = useTranslation();
   const { workspaceId } = route.useParams();
   const [open, setOpen] = useState(false);
+  const [palette, setPalette] = useState(false);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.metaKey || e.ctrlKey) && e.key.toLowerCase() === "k") {
+        e.preventDefault();
+        setPalette((p) => !p);
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
   const { data: session } = useQuery(sessionQuery);
   const queryClient = useQueryClient();
   const navigate = useNavigate();
@@ -89,6 +107,18 @@ export function AppShell() {
           {t("common.appName")}
         </span>
         <WorkspaceSwitcher workspaceId={workspaceId} />
+        <Button
+          variant="outline"
+          className="justify-between text-muted-foreground"
+          onClick={() => setPalette(true)}
+          aria-keyshortcuts={isMac ? "Meta+K" : "Control+K"}
+        >
+          <span className="flex items-center gap-2">
+            <Search aria-hidden />
+            {t("palette.open")}
+          </span>
+          <kbd className="rounded border px-1.5 font-mono text-xs">{isMac ? "⌘K" : "Ctrl K"}</kbd>
+        </Button>
         <nav aria-label={t("nav.main")} className="flex-1">
           <ul className="grid gap-1">
             {NAV.map(({ to, key, icon: Icon }) => (
@@ -129,9 +159,17 @@ export function AppShell() {
           </Button>
         </div>
       </aside>
-      <main id="main" tabIndex={-1} className="min-w-0 p-4 sm:p-8">
-        <Outlet />
-      </main>
+      <div className="min-w-0">
+        <ConnectionBanner />
+        <main id="main" tabIndex={-1} className="min-w-0 p-4 sm:p-8">
+          <Outlet />
+        </main>
+      </div>
+      {palette && (
+        <Suspense fallback={null}>
+          <CommandPalette open={palette} onOpenChange={setPalette} workspaceId={workspaceId} />
+        </Suspense>
+      )}
     </div>
   );
 }
