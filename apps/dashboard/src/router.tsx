@@ -51,6 +51,15 @@ const signIn = createRoute({
   }),
   component: lazy(() => import("./features/auth/sign-in.tsx"), "SignInPage"),
 });
+/** The second step of a sign-in when two-factor authentication is on. */
+const twoFactor = createRoute({
+  getParentRoute: () => authLayout,
+  path: "/two-factor",
+  validateSearch: (s: Record<string, unknown>): { redirect?: string | undefined } => ({
+    redirect: safeRedirect(s.redirect),
+  }),
+  component: lazy(() => import("./features/auth/two-factor.tsx"), "TwoFactorPage"),
+});
 const signUp = createRoute({
   getParentRoute: () => authLayout,
   path: "/sign-up",
@@ -191,7 +200,7 @@ const emailLinks = createRoute({
 
 const routeTree = root.addChildren([
   index,
-  authLayout.addChildren([signIn, signUp, verifyEmail, forgotPassword, resetPassword]),
+  authLayout.addChildren([signIn, twoFactor, signUp, verifyEmail, forgotPassword, resetPassword]),
   signedIn.addChildren([
     newWorkspace,
     invitation,
