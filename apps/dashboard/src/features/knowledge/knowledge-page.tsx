@@ -58,7 +58,7 @@ export function KnowledgePage() {
 
   return (
     <>
-      <PageHeader title={t("title")} description={t("description")} actions={picker || undefined} />
+      <PageHeader title={t("nav.knowledge")} description={t("description")} actions={picker || undefined} />
       {agents.isPending ? (
         <SkeletonList />
       ) : agents.isError ? (
