@@ -59,12 +59,17 @@ export function registerInvitationRoutes(app: FastifyInstance, ctx: AppContext):
       const access = await requireWorkspace(req, ctx.authn, req.params.workspaceId, {
         permission: { invitation: ["create"] },
       });
+      const email = req.body.email.toLowerCase();
+      const now = ctx.clock.now();
       // Pending invitations hold a seat: accepting them must not take the workspace past its plan.
-      await assertCanAddMember(ctx.db, ctx.config, access.workspaceId, ctx.clock.now(), { pending: true });
+      // Inviting an address again (a resend) replaces its pending invitation, whose seat it reuses.
+      const pending = await findInvitations(ctx.db, access.workspaceId, ["pending"]);
+      const resend = pending.some((i) => i.email.toLowerCase() === email && i.expiresAt > now);
+      if (!resend) await assertCanAddMember(ctx.db, ctx.config, access.workspaceId, now, { pending: true });
       const created = await callAuth(() =>
         ctx.auth.api.createInvitation({
           body: {
-            email: req.body.email.toLowerCase(),
+            email,
             role: req.body.role,
             organizationId: access.workspaceId,
           },
@@ -79,7 +84,7 @@ export function registerInvitationRoutes(app: FastifyInstance, ctx: AppContext):
         targetType: "invitation",
         targetId: created.id,
         ip: req.ip,
-        metadata: { email: req.body.email.toLowerCase(), role: req.body.role },
+        metadata: { email, role: req.body.role, resend },
       });
       return reply.status(201).send(toInvitation(row!, ctx.clock.now()));
     },

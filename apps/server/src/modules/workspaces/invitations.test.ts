@@ -279,3 +279,44 @@ describe("invitations: tenant isolation", () => {
     ]);
   });
 });
+
+describe("invitations: the plan's member limit", () => {
+  let free: TestApp;
+  beforeAll(async () => {
+    free = await createTestApp({
+      env: { AUTH_RATE_LIMIT_MAX: "10000", RATE_LIMIT_MAX: "10000", DEFAULT_PLAN: "free" },
+    });
+  });
+  afterAll(async () => free?.close());
+
+  it("sending an invitation again at the limit replaces it (its seat is reused); a new address is refused", async () => {
+    const owner = await signUp(free.app, { name: "Olga" });
+    const ws = await createWorkspace(free.app, owner.bearer, "Acme");
+    const email = uniqueEmail("seat");
+    const send = (to: string, role = "operator") =>
+      call(free.app, owner.bearer, "POST", invitationsUrl(ws.id), { email: to, role });
+    const first = await send(email);
+    expect(first.statusCode).toBe(201);
+    const again = await send(email.toUpperCase(), "viewer");
+    expect(again.statusCode, again.body).toBe(201);
+    expect(again.json().id).not.toBe(first.json().id);
+    expect(await outboxFor(free.database, email)).toHaveLength(2);
+    const err = expectError(await send(uniqueEmail("other")), 403, "LIMIT_REACHED");
+    expect(err.details).toMatchObject({ limit: "members", max: 2, used: 2 });
+    const list = (await call(free.app, owner.bearer, "GET", invitationsUrl(ws.id))).json().invitations;
+    expect(list.map((i: { id: string; role: string }) => [i.id, i.role])).toEqual([[again.json().id, "viewer"]]);
+  });
+
+  it("another workspace's pending invitation to the same address does not count as a resend", async () => {
+    const a = await signUp(free.app);
+    const wsA = await createWorkspace(free.app, a.bearer, "A");
+    const b = await signUp(free.app);
+    const wsB = await createWorkspace(free.app, b.bearer, "B");
+    const email = uniqueEmail("shared");
+    const invite = (who: SignedUp, wsId: string, to: string) =>
+      call(free.app, who.bearer, "POST", invitationsUrl(wsId), { email: to, role: "operator" });
+    expect((await invite(a, wsA.id, email)).statusCode).toBe(201);
+    expect((await invite(b, wsB.id, uniqueEmail("b"))).statusCode).toBe(201);
+    expectError(await invite(b, wsB.id, email), 403, "LIMIT_REACHED");
+  });
+});
