@@ -2,13 +2,15 @@ import { useMutation } from "@tanstack/react-query";
 import { getRouteApi, Link } from "@tanstack/react-router";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Button } from "../../components/ui/button.tsx";
 import { Field } from "../../components/ui/field.tsx";
 import { Input } from "../../components/ui/input.tsx";
 import { resetPassword } from "../../lib/session.ts";
-import { FormError } from "./form-error.tsx";
+import { AuthForm, AuthPanel, authLinkClass, BackToSignIn } from "./auth-form.tsx";
+import { PASSWORD_POLICY_CODES, useFormErrors } from "./errors.ts";
+import { PASSWORD_MAX, PASSWORD_MIN } from "./password.ts";
 
 const route = getRouteApi("/auth/reset-password");
+const FIELD_BY_CODE = Object.fromEntries(PASSWORD_POLICY_CODES.map((c) => [c, "newPassword"]));
 
 /** Opened from the reset email: Better Auth redirects here with ?token= (or ?error=). */
 export function ResetPasswordPage() {
@@ -18,66 +20,53 @@ export function ResetPasswordPage() {
   const mutation = useMutation({
     mutationFn: () => resetPassword({ token: token ?? "", newPassword: password }),
   });
-  const signInLink = (
-    <Link
-      to="/sign-in"
-      search={{ redirect: undefined }}
-      className="text-sm text-primary underline underline-offset-4 hover:decoration-2"
-    >
-      {t("auth.forgot.backToSignIn")}
-    </Link>
-  );
+  const errors = useFormErrors(mutation.error, FIELD_BY_CODE);
   if (!token || error) {
     return (
-      <div className="grid gap-4">
-        <h1 className="text-xl font-semibold">{t("auth.reset.title")}</h1>
+      <AuthPanel title={t("auth.reset.title")}>
         <p role="alert" className="text-sm text-destructive">
           {t("auth.reset.invalid")}
         </p>
-        <Link
-          to="/forgot-password"
-          className="text-sm text-primary underline underline-offset-4 hover:decoration-2"
-        >
+        <Link to="/forgot-password" className={authLinkClass}>
           {t("auth.reset.again")}
         </Link>
-      </div>
+      </AuthPanel>
     );
   }
   if (mutation.isSuccess) {
     return (
-      <div className="grid gap-4">
-        <h1 className="text-xl font-semibold">{t("auth.reset.title")}</h1>
+      <AuthPanel title={t("auth.reset.title")}>
         <p role="status" className="text-sm">
           {t("auth.reset.done")}
         </p>
-        {signInLink}
-      </div>
+        <BackToSignIn />
+      </AuthPanel>
     );
   }
   return (
-    <form
-      className="grid gap-4"
-      onSubmit={(e) => {
-        e.preventDefault();
-        mutation.mutate();
-      }}
+    <AuthForm
+      title={t("auth.reset.title")}
+      error={errors.form}
+      onSubmit={() => mutation.mutate()}
+      submitLabel={t("auth.reset.submit")}
+      pending={mutation.isPending}
+      footer={<BackToSignIn />}
     >
-      <h1 className="text-xl font-semibold">{t("auth.reset.title")}</h1>
-      <FormError error={mutation.error} />
-      <Field label={t("auth.reset.newPassword")} hint={t("auth.signUp.passwordHint", { min: 8 })}>
+      <Field
+        label={t("auth.reset.newPassword")}
+        hint={t("auth.signUp.passwordHint", { min: PASSWORD_MIN })}
+        error={errors.field("newPassword")}
+      >
         <Input
           type="password"
           autoComplete="new-password"
           required
-          minLength={8}
+          minLength={PASSWORD_MIN}
+          maxLength={PASSWORD_MAX}
           value={password}
           onChange={(e) => setPassword(e.target.value)}
         />
       </Field>
-      <Button type="submit" disabled={mutation.isPending}>
-        {t("auth.reset.submit")}
-      </Button>
-      {signInLink}
-    </form>
+    </AuthForm>
   );
 }

@@ -2,12 +2,11 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { getRouteApi, Link, useNavigate } from "@tanstack/react-router";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Button } from "../../components/ui/button.tsx";
 import { Field } from "../../components/ui/field.tsx";
 import { Input } from "../../components/ui/input.tsx";
 import { ApiError } from "../../lib/api.ts";
-import { signIn } from "../../lib/session.ts";
-import { FormError } from "./form-error.tsx";
+import { signInWithPassword } from "./auth-api.ts";
+import { AuthForm, authLinkClass } from "./auth-form.tsx";
 
 const route = getRouteApi("/auth/sign-in");
 
@@ -19,8 +18,10 @@ export function SignInPage() {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const mutation = useMutation({
-    mutationFn: () => signIn({ email, password }),
-    onSuccess: async () => {
+    mutationFn: () => signInWithPassword({ email, password }),
+    onSuccess: async (res) => {
+      // With two-factor on, the password only opens the challenge; the session comes after it.
+      if (res.twoFactorRedirect) return navigate({ to: "/two-factor", search: { redirect } });
       await queryClient.resetQueries();
       await navigate({ to: redirect ?? "/" });
     },
@@ -30,15 +31,27 @@ export function SignInPage() {
     },
   });
   return (
-    <form
-      className="grid gap-4"
-      onSubmit={(e) => {
-        e.preventDefault();
-        mutation.mutate();
-      }}
+    <AuthForm
+      title={t("auth.signIn.title")}
+      error={mutation.error}
+      onSubmit={() => mutation.mutate()}
+      submitLabel={t("auth.signIn.submit")}
+      pendingLabel={t("auth.signIn.submitting")}
+      pending={mutation.isPending}
+      footer={
+        <div className="flex flex-wrap justify-between gap-2 text-sm">
+          <Link to="/forgot-password" className={authLinkClass}>
+            {t("auth.signIn.forgot")}
+          </Link>
+          <span>
+            {t("auth.signIn.noAccount")}{" "}
+            <Link to="/sign-up" className={authLinkClass}>
+              {t("auth.signIn.signUpLink")}
+            </Link>
+          </span>
+        </div>
+      }
     >
-      <h1 className="text-xl font-semibold">{t("auth.signIn.title")}</h1>
-      <FormError error={mutation.error} />
       <Field label={t("auth.email")}>
         <Input
           type="email"
@@ -57,20 +70,6 @@ export function SignInPage() {
           onChange={(e) => setPassword(e.target.value)}
         />
       </Field>
-      <Button type="submit" disabled={mutation.isPending}>
-        {mutation.isPending ? t("auth.signIn.submitting") : t("auth.signIn.submit")}
-      </Button>
-      <div className="flex flex-wrap justify-between gap-2 text-sm">
-        <Link to="/forgot-password" className="text-primary underline underline-offset-4 hover:decoration-2">
-          {t("auth.signIn.forgot")}
-        </Link>
-        <span>
-          {t("auth.signIn.noAccount")}{" "}
-          <Link to="/sign-up" className="text-primary underline underline-offset-4 hover:decoration-2">
-            {t("auth.signIn.signUpLink")}
-          </Link>
-        </span>
-      </div>
-    </form>
+    </AuthForm>
   );
 }

@@ -2,15 +2,17 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate } from "@tanstack/react-router";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Button } from "../../components/ui/button.tsx";
 import { Field } from "../../components/ui/field.tsx";
 import { Input } from "../../components/ui/input.tsx";
 import { signUp } from "../../lib/session.ts";
-import { FormError } from "./form-error.tsx";
+import { AuthForm, authLinkClass } from "./auth-form.tsx";
+import { PASSWORD_POLICY_CODES, useFormErrors } from "./errors.ts";
+import { PASSWORD_MAX, PASSWORD_MIN } from "./password.ts";
 
-// Mirrors the server's policy (apps/server/src/modules/auth/password-policy.ts) for the hint;
-// the server stays the judge and its answer is shown next to the form.
-const PASSWORD_MIN = 8;
+const FIELD_BY_CODE: Record<string, string> = {
+  ...Object.fromEntries(PASSWORD_POLICY_CODES.map((c) => [c, "password"])),
+  INVALID_EMAIL: "email",
+};
 
 export function SignUpPage() {
   const { t, i18n } = useTranslation();
@@ -28,50 +30,48 @@ export function SignUpPage() {
       }
     },
   });
+  const errors = useFormErrors(mutation.error, FIELD_BY_CODE);
   const set = (k: keyof typeof form) => (e: { target: { value: string } }) =>
     setForm((f) => ({ ...f, [k]: e.target.value }));
   return (
-    <form
-      className="grid gap-4"
-      onSubmit={(e) => {
-        e.preventDefault();
-        mutation.mutate();
-      }}
+    <AuthForm
+      title={t("auth.signUp.title")}
+      subtitle={t("auth.signUp.subtitle")}
+      error={errors.form}
+      onSubmit={() => mutation.mutate()}
+      submitLabel={t("auth.signUp.submit")}
+      pendingLabel={t("common.saving")}
+      pending={mutation.isPending}
+      footer={
+        <p className="text-sm">
+          {t("auth.signUp.haveAccount")}{" "}
+          <Link to="/sign-in" search={{ redirect: undefined }} className={authLinkClass}>
+            {t("auth.signUp.signInLink")}
+          </Link>
+        </p>
+      }
     >
-      <div className="grid gap-1">
-        <h1 className="text-xl font-semibold">{t("auth.signUp.title")}</h1>
-        <p className="text-sm text-muted-foreground">{t("auth.signUp.subtitle")}</p>
-      </div>
-      <FormError error={mutation.error} />
-      <Field label={t("auth.name")}>
+      <Field label={t("auth.name")} error={errors.field("name")}>
         <Input autoComplete="name" required maxLength={100} value={form.name} onChange={set("name")} />
       </Field>
-      <Field label={t("auth.email")}>
+      <Field label={t("auth.email")} error={errors.field("email")}>
         <Input type="email" autoComplete="email" required value={form.email} onChange={set("email")} />
       </Field>
-      <Field label={t("auth.password")} hint={t("auth.signUp.passwordHint", { min: PASSWORD_MIN })}>
+      <Field
+        label={t("auth.password")}
+        hint={t("auth.signUp.passwordHint", { min: PASSWORD_MIN })}
+        error={errors.field("password")}
+      >
         <Input
           type="password"
           autoComplete="new-password"
           required
           minLength={PASSWORD_MIN}
+          maxLength={PASSWORD_MAX}
           value={form.password}
           onChange={set("password")}
         />
       </Field>
-      <Button type="submit" disabled={mutation.isPending}>
-        {mutation.isPending ? t("common.saving") : t("auth.signUp.submit")}
-      </Button>
-      <p className="text-sm">
-        {t("auth.signUp.haveAccount")}{" "}
-        <Link
-          to="/sign-in"
-          search={{ redirect: undefined }}
-          className="text-primary underline underline-offset-4 hover:decoration-2"
-        >
-          {t("auth.signUp.signInLink")}
-        </Link>
-      </p>
-    </form>
+    </AuthForm>
   );
 }

@@ -8,14 +8,20 @@ import { saveLocale } from "../../lib/session.ts";
 import { getTheme, setTheme, THEMES, type Theme } from "../../lib/theme.ts";
 import { FormError } from "../auth/form-error.tsx";
 import { PageHeader } from "../shell/page-header.tsx";
+import { NS } from "./i18n.ts";
+import { PasswordCard } from "./password-card.tsx";
+import { ProfileCard } from "./profile-card.tsx";
+import { SessionsCard } from "./sessions-card.tsx";
+import { TwoFactorCard } from "./two-factor-card.tsx";
 
 export function SettingsPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation(NS);
   const [theme, setThemeState] = useState<Theme>(getTheme);
   const locale = useMutation({ mutationFn: saveLocale });
   return (
     <div className="grid max-w-2xl gap-6">
       <PageHeader title={t("settings.title")} />
+      <ProfileCard />
       <Card className="grid gap-3">
         <Label htmlFor="settings-language" className="text-base font-semibold">
           {t("settings.language")}
@@ -50,6 +56,17 @@ export function SettingsPage() {
           ))}
         </fieldset>
       </Card>
+      <section aria-labelledby="settings-security" className="grid gap-6">
+        <div className="grid gap-1">
+          <h2 id="settings-security" className="text-lg font-semibold">
+            {t("security.title")}
+          </h2>
+          <p className="text-sm text-muted-foreground">{t("security.body")}</p>
+        </div>
+        <PasswordCard />
+        <TwoFactorCard />
+        <SessionsCard />
+      </section>
     </div>
   );
 }
