@@ -304,7 +304,9 @@ describe("invitations: the plan's member limit", () => {
     const err = expectError(await send(uniqueEmail("other")), 403, "LIMIT_REACHED");
     expect(err.details).toMatchObject({ limit: "members", max: 2, used: 2 });
     const list = (await call(free.app, owner.bearer, "GET", invitationsUrl(ws.id))).json().invitations;
-    expect(list.map((i: { id: string; role: string }) => [i.id, i.role])).toEqual([[again.json().id, "viewer"]]);
+    expect(list.map((i: { id: string; role: string }) => [i.id, i.role])).toEqual([
+      [again.json().id, "viewer"],
+    ]);
   });
 
   it("another workspace's pending invitation to the same address does not count as a resend", async () => {
