@@ -90,6 +90,14 @@ describe("account security", () => {
     await page.getByText("This device").waitFor();
     await expectAccessible(page, "account-01-settings");
 
+    // Profile: the name is saved on the account and shown in the sidebar.
+    await page.getByLabel("Name", { exact: true }).fill("Nok Security");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await page.getByText("Your name has been saved.", { exact: true }).waitFor();
+    await page.locator("aside").getByText("Nok Security").waitFor();
+    const [named] = await d.t.database.db.select().from(users).where(eq(users.email, owner.email));
+    expect(named?.name).toBe("Nok Security");
+
     // Password: the wrong current password and a common new one are refused by their fields.
     await page.getByLabel("Current password").fill("not my password 42");
     await page.getByLabel("New password").fill("a brand new passphrase 7");
@@ -159,8 +167,37 @@ describe("account security", () => {
     );
     await expectAccessible(page, "account-06-backup-code-used");
     await page.getByLabel("Backup code").fill(backupCodes[1]!);
+    await page.getByLabel("Trust this browser for 30 days").check();
     await page.getByRole("button", { name: "Verify" }).click();
     await heading(page, "Agents");
+
+    // A trusted browser is not asked for a code again.
+    await signOut(page);
+    await signInWithPassword(page, owner.email, owner.password);
+    await heading(page, "Agents");
+
+    // New backup codes replace the old ones; turning two-factor off asks for the password and a confirmation.
+    await page.goto(settings);
+    await heading(page, "Settings");
+    await page.getByRole("button", { name: "New backup codes" }).click();
+    await page.getByLabel("Your password").fill(owner.password);
+    await page.getByRole("button", { name: "Make new codes" }).click();
+    await page.getByRole("alertdialog").getByRole("button", { name: "Make new codes" }).click();
+    await page.getByRole("heading", { name: "Your backup codes" }).waitFor();
+    const fresh = await page.getByTestId("backup-code").allInnerTexts();
+    expect(fresh).toHaveLength(10);
+    expect(fresh).not.toContain(backupCodes[2]);
+    await page.getByRole("button", { name: "I've saved them" }).click();
+    await page.getByRole("button", { name: "Turn off", exact: true }).click();
+    await page.getByLabel("Your password").fill(owner.password);
+    await page.getByRole("button", { name: "Turn off two-factor authentication" }).click();
+    const confirmOff = page.getByRole("alertdialog");
+    await confirmOff.getByRole("heading", { name: "Turn off two-factor authentication?" }).waitFor();
+    await expectAccessible(page, "account-07-2fa-off-confirm");
+    await confirmOff.getByRole("button", { name: "Turn off two-factor authentication" }).click();
+    await page.getByText("Off", { exact: true }).waitFor();
+    const [off] = await d.t.database.db.select().from(users).where(eq(users.email, owner.email));
+    expect(off?.twoFactorEnabled).toBe(false);
 
     expect(errors).toEqual([]);
     await context.close();
@@ -177,7 +214,7 @@ describe("account security", () => {
       await other.page.getByRole("button", { name: submit, exact: true }).click();
       await other.page.getByRole("alert").filter({ hasText: error }).waitFor();
       await expectTranslated(other.page);
-      await expectAccessible(other.page, `account-07-challenge-${locale}`);
+      await expectAccessible(other.page, `account-08-challenge-${locale}`);
       expect(other.errors).toEqual([]);
       await other.context.close();
     }
@@ -204,12 +241,12 @@ describe("account security", () => {
     const list = a.page.getByRole("list").filter({ has: a.page.getByText("This device") });
     await expect.poll(() => list.getByRole("listitem").count()).toBe(2);
     expect(await list.getByRole("listitem").filter({ hasText: "Chrome on Linux" }).count()).toBe(2);
-    await expectAccessible(a.page, "account-08-sessions");
+    await expectAccessible(a.page, "account-09-sessions");
 
     await list.getByRole("button", { name: /^Revoke/ }).click();
     const dialog = a.page.getByRole("alertdialog");
     await dialog.getByRole("heading", { name: "Sign out Chrome on Linux?" }).waitFor();
-    await expectAccessible(a.page, "account-09-revoke-confirm");
+    await expectAccessible(a.page, "account-10-revoke-confirm");
     await dialog.getByRole("button", { name: "Revoke" }).click();
     await a.page.getByText("You're signed in only here.").waitFor();
     const [user] = await d.t.database.db.select().from(users).where(eq(users.email, owner.email));
@@ -238,12 +275,12 @@ describe("account security", () => {
     await b.page.getByRole("button", { name: "Настроить двухфакторную аутентификацию" }).click();
     await b.page.getByLabel("Ваш пароль").waitFor();
     await expectTranslated(b.page);
-    await expectAccessible(b.page, "account-10-settings-ru-390px");
+    await expectAccessible(b.page, "account-11-settings-ru-390px");
     await b.page.getByLabel("Язык", { exact: true }).selectOption("th");
     await heading(b.page, "การตั้งค่า");
     await b.page.getByText("อุปกรณ์นี้").waitFor();
     await expectTranslated(b.page);
-    await expectAccessible(b.page, "account-11-settings-th-390px");
+    await expectAccessible(b.page, "account-12-settings-th-390px");
 
     expect(a.errors).toEqual([]);
     expect(b.errors).toEqual([]);
