@@ -32,7 +32,8 @@ export function QaForm({ workspaceId, agentId }: { workspaceId: string; agentId:
     e.preventDefault();
     const body = {
       type: "qa" as const,
-      ...(name.trim() ? { name } : {}),
+      // Unnamed, the source is called by its first question (clearer in any language than "Q&A").
+      name: name.trim() || pairs[0]?.question.trim().slice(0, 200) || "",
       pairs: pairs.map(({ question, answer }) => ({ question, answer })),
     };
     const parsed = ZCreateSourceRequest.safeParse(body);
@@ -43,7 +44,7 @@ export function QaForm({ workspaceId, agentId }: { workspaceId: string; agentId:
   return (
     <form className="grid gap-4" onSubmit={submit} noValidate>
       <SourceFormError error={add.error} />
-      <Field label={t("qa.name")} hint={t("qa.nameHint")} error={err("name")}>
+      <Field label={t("qa.name")} hint={t("qa.nameHint")} error={name.trim() ? err("name") : undefined}>
         <Input value={name} onChange={(e) => setName(e.target.value)} maxLength={200} />
       </Field>
       <ol className="grid gap-4">

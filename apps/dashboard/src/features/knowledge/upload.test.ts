@@ -13,7 +13,8 @@ describe("checkFile", () => {
 
 describe("sizes", () => {
   it("picks a readable unit and formats it in the interface language", () => {
-    expect(byteUnit(820)).toEqual({ value: 820, unit: "byte" });
+    expect(byteUnit(20)).toEqual({ value: 0.1, unit: "kilobyte" });
+    expect(byteUnit(820)).toEqual({ value: 0.8, unit: "kilobyte" });
     expect(byteUnit(12_400)).toEqual({ value: 12, unit: "kilobyte" });
     expect(byteUnit(10 * 1024 * 1024)).toEqual({ value: 10, unit: "megabyte" });
     expect(formatBytes("en", 3.4 * 1024 * 1024)).toBe("3.4 MB");

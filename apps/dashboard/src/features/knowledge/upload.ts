@@ -27,11 +27,14 @@ export function checkFile(file: { size: number }, maxFileBytes: number): FilePro
   return null;
 }
 
-/** Bytes in the largest unit that keeps the number readable: 820 B, 12 kB, 3.4 MB. */
-export function byteUnit(n: number): { value: number; unit: "byte" | "kilobyte" | "megabyte" } {
+/**
+ * Bytes in kB or MB, whichever keeps the number readable: 0.1 kB, 12 kB, 3.4 MB. (Intl's short
+ * "byte" unit reads "99 byte" in English, so small sizes are tenths of a kB instead.)
+ */
+export function byteUnit(n: number): { value: number; unit: "kilobyte" | "megabyte" } {
   if (n >= 1024 * 1024) return { value: Math.round((n / (1024 * 1024)) * 10) / 10, unit: "megabyte" };
-  if (n >= 1024) return { value: Math.round(n / 1024), unit: "kilobyte" };
-  return { value: n, unit: "byte" };
+  if (n >= 10 * 1024) return { value: Math.round(n / 1024), unit: "kilobyte" };
+  return { value: Math.max(0.1, Math.round((n / 1024) * 10) / 10), unit: "kilobyte" };
 }
 
 export function formatBytes(lang: string, n: number): string {
