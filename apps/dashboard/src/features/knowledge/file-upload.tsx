@@ -99,7 +99,10 @@ export function FileUpload(props: {
           e.preventDefault();
           setOver(true);
         }}
-        onDragLeave={() => setOver(false)}
+        onDragLeave={(e) => {
+          // Moving onto a child (the button, the text) is not leaving the zone.
+          if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setOver(false);
+        }}
         onDrop={onDrop}
         data-testid="dropzone"
         className={cn(
