@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sessions, users } from "../../server/src/db/schema/index.ts";
+import { outboxFor } from "../../server/test/harness.ts";
 import {
   type Dashboard,
   expectAccessible,
@@ -198,6 +199,36 @@ describe("account security", () => {
     await page.getByText("Off", { exact: true }).waitFor();
     const [off] = await d.t.database.db.select().from(users).where(eq(users.email, owner.email));
     expect(off?.twoFactorEnabled).toBe(false);
+
+    // Forgot password → the emailed link → a new password (a common one refused by the field) → sign in.
+    await signOut(page);
+    await page.getByRole("link", { name: "Forgot your password?" }).click();
+    await heading(page, "Reset your password");
+    await page.getByLabel("Email").fill(owner.email);
+    await page.getByRole("button", { name: "Send the link" }).click();
+    await page.getByText(`If an account exists for ${owner.email}`).waitFor();
+    let link: string | undefined;
+    await expect
+      .poll(async () => {
+        const mail = (await outboxFor(d.t.database, owner.email)).find(
+          (m) => m.template === "reset-password",
+        );
+        link = mail?.text.match(/https?:\/\/\S+\/api\/auth\/reset-password\/\S+/)?.[0];
+        return Boolean(link);
+      })
+      .toBe(true);
+    await page.goto(link!);
+    await heading(page, "Choose a new password");
+    await page.getByLabel("New password").fill("password123");
+    await page.getByRole("button", { name: "Save the new password" }).click();
+    expect(await fieldError(page, "New password")).toMatch(/most common/);
+    await expectAccessible(page, "account-07-reset-password-error");
+    await page.getByLabel("New password").fill("a brand new passphrase 7");
+    await page.getByRole("button", { name: "Save the new password" }).click();
+    await page.getByText("Your password has been changed. Sign in with the new one.").waitFor();
+    await page.getByRole("link", { name: "Back to sign in" }).click();
+    await signInWithPassword(page, owner.email, "a brand new passphrase 7");
+    await heading(page, "Agents");
 
     expect(errors).toEqual([]);
     await context.close();
