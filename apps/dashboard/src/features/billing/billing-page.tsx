@@ -2,7 +2,7 @@ import type { TWorkspaceBilling } from "@minichat/contracts";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { getRouteApi, useNavigate } from "@tanstack/react-router";
 import { AlertTriangle, ExternalLink, Info } from "lucide-react";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Badge } from "../../components/ui/badge.tsx";
 import { Button } from "../../components/ui/button.tsx";
@@ -37,9 +37,16 @@ export function BillingPage() {
   const role = workspaces.data?.find((w) => w.id === workspaceId)?.role;
   const canManage = role === "owner" || role === "admin";
 
+  const handled = useRef<unknown>(null);
   useEffect(() => {
     const outcome = search.checkout;
-    if (outcome !== "success" && outcome !== "canceled") return;
+    if (outcome !== "success" && outcome !== "canceled") {
+      handled.current = null;
+      return;
+    }
+    // Once per return from the payment page, even if the effect runs again before the URL changes.
+    if (handled.current === outcome) return;
+    handled.current = outcome;
     if (outcome === "success") {
       toast.success(t("checkout.success"));
       setAwaitingPayment(true);
@@ -145,7 +152,7 @@ function CurrentPlan({
         <h2 id="current-plan" className="text-lg font-semibold">
           {t("current.title", { plan: billing.plan.name })}
         </h2>
-        <Badge tone={statusTone(status)} data-status={status}>
+        <Badge tone={statusTone(status)} data-subscription-status={status}>
           {statusLabel}
         </Badge>
       </div>
