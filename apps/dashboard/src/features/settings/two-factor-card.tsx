@@ -43,7 +43,12 @@ export function TwoFactorCard() {
   const user = session.data?.user as AccountUser | undefined;
   const enabled = Boolean(user?.twoFactorEnabled);
   const [step, setStep] = useState<Step>({ kind: "idle" });
-  const idle = () => setStep({ kind: "idle" });
+  const title = useRef<HTMLHeadingElement>(null);
+  // Back to the card's start: focus goes to its title, not lost with the step that closed.
+  const idle = () => {
+    setStep({ kind: "idle" });
+    requestAnimationFrame(() => title.current?.focus());
+  };
   // Turning two-factor on or off makes Better Auth replace the session (a new cookie).
   const refreshSession = () =>
     Promise.all([
@@ -101,7 +106,11 @@ export function TwoFactorCard() {
   return (
     <Card className="grid gap-4">
       <div className="flex flex-wrap items-center justify-between gap-2">
-        <h2 className="flex items-center gap-2 text-base font-semibold">
+        <h2
+          ref={title}
+          tabIndex={-1}
+          className="flex items-center gap-2 text-base font-semibold outline-none"
+        >
           <ShieldCheck className="size-5 text-primary" aria-hidden />
           {t("twoFactor.title")}
         </h2>
