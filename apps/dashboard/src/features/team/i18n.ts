@@ -1,0 +1,6 @@
+import { registerLocales } from "../../i18n/index.ts";
+import en from "./locales/en.json";
+import ru from "./locales/ru.json";
+import th from "./locales/th.json";
+
+export const NS = registerLocales("team", { en, th, ru });
