@@ -102,3 +102,12 @@ describe("money, meter, currency", () => {
     expect(yearlySaving({ monthly: 0, yearly: 0 })).toBe(0);
   });
 });
+
+describe("sizes", () => {
+  it("states plan storage as the plans are set (MB of 1024 × 1024 bytes)", async () => {
+    const { formatBytes } = await import("./format-bytes.ts");
+    expect(formatBytes("en", 20 * 1024 * 1024)).toBe("20 MB");
+    expect(formatBytes("en", 2 * 1024 ** 3)).toBe("2 GB");
+    expect(formatBytes("en", 0)).toBe("0 kB");
+  });
+});

@@ -122,7 +122,13 @@ function ProviderCard({
         )}
       </dl>
       <p className="text-sm text-muted-foreground">
-        {p.source === "platform" ? t("platformNote") : !p.configured ? t("notConfiguredNote") : t("ownNote")}
+        {p.source === "platform"
+          ? t("platformNote")
+          : p.configured
+            ? t("ownNote")
+            : p.needsBaseUrl
+              ? t("notConfiguredServer")
+              : t("notConfiguredNote")}
       </p>
       <Models provider={p} lang={i18n.language} />
       {canEdit && (

@@ -55,7 +55,7 @@ function DayChart(props: {
   const headingId = useId();
   const day = (d: string) => formatDay(lang, d);
   return (
-    <Card className="grid gap-3 p-4">
+    <Card className="grid content-start gap-3 p-4">
       <h2 id={headingId} className="font-semibold">
         {props.title}
       </h2>
@@ -75,7 +75,7 @@ function DayChart(props: {
                 minTickGap={16}
               />
               <YAxis
-                width={64}
+                width={props.series[0]?.key === "costUsd" ? 84 : 56}
                 tickFormatter={(v: number) => props.format(v)}
                 tick={{ fill: "var(--muted-foreground)", fontSize: 12 }}
                 allowDecimals={props.series[0]?.key === "costUsd"}

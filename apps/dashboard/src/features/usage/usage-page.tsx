@@ -153,7 +153,7 @@ function Breakdown({ title, nameHeader, rows }: { title: string; nameHeader: str
   const headingId = useId();
   const max = Math.max(0, ...rows.map((r) => r.messages));
   return (
-    <Card className="grid gap-3 p-4">
+    <Card className="grid content-start gap-3 p-4">
       <h2 id={headingId} className="font-semibold">
         {title}
       </h2>
