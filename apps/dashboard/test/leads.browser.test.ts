@@ -98,7 +98,7 @@ describe("leads", () => {
     await visitorLeaves(agent.publicKey, { name: "สมชาย ใจดี", email: "somchai@example.co.th" });
     await visitorLeaves(agent.publicKey, { name: "Иван Петров", email: "ivan@example.ru" });
 
-    await page.reload();
+    // They arrive live (the workspace's socket), no reload needed.
     const rows = page.locator("tbody tr");
     await rows.nth(2).waitFor();
     expect(await rows.count()).toBe(3);

@@ -19,6 +19,7 @@ import { LeadsBoard } from "./leads-board.tsx";
 import { hasFilters, type LeadFilters, NO_FILTERS, toApiFilter } from "./leads-filter.ts";
 import { LeadsTable } from "./leads-table.tsx";
 import { useDebounced } from "./use-debounced.ts";
+import { useLiveLeads } from "./use-live-leads.ts";
 import { useMoveLead } from "./use-move-lead.ts";
 
 const route = getRouteApi("/signed-in/w/$workspaceId/leads");
@@ -44,6 +45,7 @@ export function LeadsPage() {
   const canEdit = role !== "viewer";
   const canModerate = role === "owner" || role === "admin";
   const move = useMoveLead(workspaceId);
+  useLiveLeads(workspaceId);
   const set = (k: keyof LeadFilters) => (e: { target: { value: string } }) =>
     setFilters((f) => ({ ...f, [k]: e.target.value }));
   const rows = leads.data?.pages.flatMap((p) => p.leads) ?? [];
