@@ -15,9 +15,17 @@ applyTheme();
 watchSystemTheme();
 initI18n();
 
+// Better Auth answers a wrong second-factor code with 401 too; that is not an expired session.
+const NOT_SESSION_401 = new Set(["INVALID_CODE", "INVALID_BACKUP_CODE", "INVALID_TWO_FACTOR_COOKIE"]);
+
 // An expired session anywhere sends the person to sign in, then back to where they were.
 function onError(error: unknown) {
-  if (error instanceof ApiError && error.status === 401 && !location.pathname.startsWith("/sign-in")) {
+  if (
+    error instanceof ApiError &&
+    error.status === 401 &&
+    !NOT_SESSION_401.has(error.code) &&
+    !location.pathname.startsWith("/sign-in")
+  ) {
     queryClient.setQueryData(["session"], null);
     void router.navigate({ to: "/sign-in", search: { redirect: location.pathname + location.search } });
   }

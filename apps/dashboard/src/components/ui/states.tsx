@@ -55,12 +55,16 @@ export function EmptyState({ title, body, action }: { title: string; body: strin
   );
 }
 
-/** The server's error in the interface language when its code is known, else its own message. */
-export function useErrorMessage() {
-  const { t, i18n } = useTranslation();
+/**
+ * The server's error in the interface language when its code is known (in the feature's namespace
+ * `ns`, then the shared one), else its own message.
+ */
+export function useErrorMessage(ns?: string) {
+  const { t, i18n } = useTranslation(ns);
   return (error: unknown): string => {
     const e = error as { code?: string; message?: string } | undefined;
-    if (e?.code && i18n.exists(`errors.${e.code}`)) return t(`errors.${e.code}`);
+    const namespaces = ns ? [ns, "translation"] : ["translation"];
+    if (e?.code && i18n.exists(`errors.${e.code}`, { ns: namespaces })) return t(`errors.${e.code}`);
     return e?.message || t("errors.generic");
   };
 }

@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { Button } from "../../components/ui/button.tsx";
 import { sendVerificationEmail } from "../../lib/session.ts";
 import { FormError } from "./form-error.tsx";
+import { LocalOutboxEmail } from "./local-outbox.tsx";
 
 const route = getRouteApi("/auth/verify-email");
 
@@ -19,6 +20,7 @@ export function VerifyEmailPage() {
       <h1 className="text-xl font-semibold">{t("auth.verify.title")}</h1>
       <p className="text-sm">{email ? t("auth.verify.body", { email }) : t("auth.verify.bodyNoEmail")}</p>
       <p className="text-sm text-muted-foreground">{t("auth.verify.outboxHint")}</p>
+      {email && <LocalOutboxEmail email={email} />}
       <FormError error={resend.error} />
       {resend.isSuccess && (
         <p role="status" className="text-sm">
