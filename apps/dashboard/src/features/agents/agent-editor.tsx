@@ -9,7 +9,6 @@ import { Button } from "../../components/ui/button.tsx";
 import { useConfirm } from "../../components/ui/confirm.tsx";
 import { ErrorState, SkeletonList, useErrorMessage } from "../../components/ui/states.tsx";
 import { toast } from "../../components/ui/toast.tsx";
-import { cn } from "../../lib/cn.ts";
 import { PageHeader } from "../shell/page-header.tsx";
 import { ActionsSection } from "./actions-section.tsx";
 import { type AgentDraft, changedFields, TABS, type Tab, tabOf, toDraft } from "./agent-draft.ts";
@@ -264,26 +263,32 @@ function AgentEditor({ workspaceId, agent }: { workspaceId: string; agent: TAgen
             <ActionsSection workspaceId={workspaceId} agentId={agent.id} />
           </Tabs.Content>
 
-          <div
-            className={cn(
-              "sticky bottom-0 z-10 -mx-1 flex flex-wrap items-center justify-end gap-3 border-t bg-background/95 px-1 py-3 backdrop-blur",
-            )}
-          >
-            <p role="status" className="mr-auto text-sm text-muted-foreground">
-              {dirty ? t("editor.unsaved") : t("editor.allSaved")}
-            </p>
-            <Button
-              type="button"
-              variant="outline"
-              disabled={!dirty || update.isPending}
-              onClick={() => void discard()}
-            >
-              {t("editor.discard")}
-            </Button>
-            <Button type="submit" form={FORM_ID} disabled={!dirty || update.isPending}>
-              {update.isPending ? t("common.saving") : t("editor.save")}
-            </Button>
-          </div>
+          {(tab !== "actions" || dirty) && (
+            <div className="sticky bottom-0 z-10 -mx-1 flex flex-wrap items-center gap-x-3 gap-y-2 border-t bg-background/95 px-1 py-3 backdrop-blur">
+              <p role="status" className="mr-auto text-sm text-muted-foreground">
+                {dirty ? t("editor.unsaved") : t("editor.allSaved")}
+              </p>
+              <div className="flex w-full flex-wrap gap-2 sm:w-auto">
+                <Button
+                  type="button"
+                  variant="outline"
+                  className="flex-1 sm:flex-none"
+                  disabled={!dirty || update.isPending}
+                  onClick={() => void discard()}
+                >
+                  {t("editor.discard")}
+                </Button>
+                <Button
+                  type="submit"
+                  form={FORM_ID}
+                  className="flex-1 sm:flex-none"
+                  disabled={!dirty || update.isPending}
+                >
+                  {update.isPending ? t("common.saving") : t("editor.save")}
+                </Button>
+              </div>
+            </div>
+          )}
         </Tabs.Root>
         <div className="xl:sticky xl:top-8">
           <TestChat workspaceId={workspaceId} agentId={agent.id} />

@@ -6,9 +6,11 @@ import { NS } from "./i18n.ts";
 // The real widget (/widget.js and its panel, as a visitor's browser loads them) in a frame of
 // its own, fed the settings being edited instead of the saved ones: the loader's one request
 // for its config is answered here, and every other request (starting a chat) is refused, so the
-// preview never creates conversations. The frame shares the dashboard's origin and CSP (no
-// inline script is needed: the dashboard drives it), and the frame document is a fixed
-// placeholder page: nothing the owner types becomes HTML — the widget renders it as text.
+// preview never creates conversations. The frame shares the dashboard's origin and CSP on
+// purpose — no inline script is needed, the dashboard drives it — so it carries no sandbox
+// attribute (with allow-scripts and allow-same-origin together it would only add a console
+// warning). What runs in it is our own widget on a fixed placeholder page: nothing the owner
+// types becomes HTML, the widget renders it as text.
 
 const PAGE =
   '<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"></head>' +
