@@ -1,7 +1,7 @@
 import { ZCreateCannedResponse } from "@minichat/contracts";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Pencil, Plus, Trash2 } from "lucide-react";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Button } from "../../components/ui/button.tsx";
 import { useConfirm } from "../../components/ui/confirm.tsx";
@@ -37,7 +37,13 @@ export function CannedResponsesDialog(props: {
   const confirm = useConfirm();
   const errorMessage = useErrorMessage();
   const list = useQuery({ ...cannedQuery(props.workspaceId), enabled: props.open });
-  const [editing, setEditing] = useState<TCannedResponse | "new" | null>(null);
+  const [editing, setEditingState] = useState<TCannedResponse | "new" | null>(null);
+  // Leaving the form puts focus back on "New saved reply" instead of losing it with the form.
+  const newButton = useRef<HTMLButtonElement>(null);
+  const setEditing = (next: TCannedResponse | "new" | null) => {
+    setEditingState(next);
+    if (next === null) requestAnimationFrame(() => newButton.current?.focus());
+  };
   const key = inboxKeys.canned(props.workspaceId);
 
   const remove = useMutation({
@@ -71,7 +77,7 @@ export function CannedResponsesDialog(props: {
       open={props.open}
       onOpenChange={(open) => {
         props.onOpenChange(open);
-        if (!open) setEditing(null);
+        if (!open) setEditingState(null);
       }}
       title={t("canned.title")}
       description={t("canned.description")}
@@ -86,7 +92,7 @@ export function CannedResponsesDialog(props: {
       ) : (
         <div className="grid gap-3">
           <div>
-            <Button size="sm" onClick={() => setEditing("new")}>
+            <Button ref={newButton} size="sm" onClick={() => setEditing("new")}>
               <Plus aria-hidden />
               {t("canned.new")}
             </Button>

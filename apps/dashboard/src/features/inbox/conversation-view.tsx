@@ -129,7 +129,7 @@ export function ConversationView({
     <div className="flex min-h-0 flex-1 flex-col">
       <header className="flex flex-wrap items-center gap-x-3 gap-y-2 border-b p-3">
         {back}
-        <div className="min-w-0 flex-1">
+        <div className="min-w-[min(12rem,100%)] flex-1">
           <h2 className="truncate font-semibold">{name}</h2>
           <div className="mt-1 flex flex-wrap items-center gap-1.5">
             <StatusBadge status={c.status} />

@@ -26,10 +26,12 @@ const canned = [
 describe("filters → query string", () => {
   it("sends only what differs from 'everything'", () => {
     expect(listSearch(DEFAULT_FILTERS, null, 30)).toBe("status=open&limit=30");
-    expect(listSearch({ status: "all", channel: "", assignee: "any", unread: false }, null, 30)).toBe("limit=30");
-    expect(
-      listSearch({ status: "human", channel: "widget", assignee: "me", unread: true }, "abc", 10),
-    ).toBe("status=human&channel=widget&assignee=me&unread=true&cursor=abc&limit=10");
+    expect(listSearch({ status: "all", channel: "", assignee: "any", unread: false }, null, 30)).toBe(
+      "limit=30",
+    );
+    expect(listSearch({ status: "human", channel: "widget", assignee: "me", unread: true }, "abc", 10)).toBe(
+      "status=human&channel=widget&assignee=me&unread=true&cursor=abc&limit=10",
+    );
   });
 });
 
@@ -112,7 +114,9 @@ describe("display", () => {
       "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36";
     expect(browserName(ua)).toBe("Chrome · Android");
     expect(browserName("curl/8.0")).toBe("curl/8.0");
-    expect(visitorDetails({ country: "TH", pageUrl: "https://a.example", junk: { x: 1 }, locale: "" })).toEqual([
+    expect(
+      visitorDetails({ country: "TH", pageUrl: "https://a.example", junk: { x: 1 }, locale: "" }),
+    ).toEqual([
       ["pageUrl", "https://a.example"],
       ["country", "TH"],
     ]);

@@ -51,7 +51,12 @@ export function InboxPage() {
           {t("reconnecting")}
         </div>
       )}
-      <div className="grid h-[calc(100dvh-9rem)] min-h-[28rem] overflow-hidden rounded-lg border bg-card md:h-[calc(100dvh-12rem)] md:grid-cols-[minmax(17rem,22rem)_1fr]">
+      <div
+        className={cn(
+          "grid min-h-[28rem] overflow-hidden rounded-lg border bg-card md:h-[calc(100dvh-8.5rem)] md:grid-cols-[minmax(17rem,22rem)_1fr]",
+          conversationId ? "h-[calc(100dvh-6.5rem)]" : "h-[calc(100dvh-13rem)]",
+        )}
+      >
         <section
           aria-label={t("list.label")}
           className={cn("min-h-0 flex-col border-r", conversationId ? "hidden md:flex" : "flex")}

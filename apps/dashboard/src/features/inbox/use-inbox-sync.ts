@@ -89,7 +89,15 @@ export function useInboxSync(workspaceId: string, live: InboxLive | null, openId
             citations: [],
             authorId: null,
           } as TTranscript["messages"][number];
-          qc.setQueryData<TTranscript>(key, { ...current, messages: appendMessage(current.messages, full) });
+          // My own reply may still be shown as pending: the live copy takes its place.
+          const pending = current.messages.findIndex(
+            (x) => (x as { pending?: boolean }).pending && x.role === full.role && x.content === full.content,
+          );
+          const messages =
+            pending >= 0
+              ? current.messages.map((x, i) => (i === pending ? full : x))
+              : appendMessage(current.messages, full);
+          qc.setQueryData<TTranscript>(key, { ...current, messages });
         }
         refreshLists();
         break;
