@@ -103,6 +103,7 @@ describe("leads", () => {
     await rows.nth(2).waitFor();
     expect(await rows.count()).toBe(3);
     expect(await rows.first().innerText()).toContain("Иван Петров"); // newest first
+    expect(await rows.first().innerText()).toContain("Mia · Website widget");
     await expectAccessible(page, "leads-02-table");
 
     // Search narrows the table (the server searches name, email and phone).

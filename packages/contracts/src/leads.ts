@@ -71,6 +71,9 @@ export const ZLead = z
       .nullable()
       .meta({ description: "The agent that captured the lead; null once that agent is deleted" }),
     conversationId: z.string().nullable(),
+    channel: z.string().nullable().meta({
+      description: "Where the conversation took place (widget, api, test); null once it is deleted",
+    }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
     statusChangedAt: z.iso.datetime().nullable(),

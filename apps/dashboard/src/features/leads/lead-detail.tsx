@@ -14,6 +14,7 @@ import { toast } from "../../components/ui/toast.tsx";
 import { ApiError } from "../../lib/api.ts";
 import { formatDateTime } from "../../lib/format.ts";
 import { NS } from "./i18n.ts";
+import { LeadSource } from "./lead-source.tsx";
 import { LeadStatusSelect } from "./lead-status.tsx";
 import { addLeadNote, deleteLeadNote, leadListKey, leadQuery, type TLeadDetail } from "./leads-api.ts";
 import { leadTitle } from "./leads-filter.ts";
@@ -88,7 +89,7 @@ function LeadBody(props: {
             "—"
           ),
         )}
-        {row(t("columns.source"), lead.agent?.name ?? t("deletedAgent"))}
+        {row(t("columns.source"), <LeadSource lead={lead} />)}
         {row(t("columns.created"), formatDateTime(i18n.language, lead.createdAt))}
         {lead.visitorNote && (
           <div className="grid gap-0.5 sm:col-span-2">

@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { cn } from "../../lib/cn.ts";
 import { formatDate, formatNumber } from "../../lib/format.ts";
 import { NS } from "./i18n.ts";
+import { LeadSource } from "./lead-source.tsx";
 import { LeadStatusBadge, LeadStatusSelect } from "./lead-status.tsx";
 import { groupByStatus, leadTitle } from "./leads-filter.ts";
 
@@ -80,7 +81,7 @@ export function LeadsBoard(props: {
                     <span className="truncate text-muted-foreground">{l.contact.email}</span>
                   )}
                   <span className="text-xs text-muted-foreground">
-                    {l.agent?.name ?? t("deletedAgent")} · {formatDate(i18n.language, l.createdAt)}
+                    <LeadSource lead={l} /> · {formatDate(i18n.language, l.createdAt)}
                   </span>
                   {!props.readOnly && (
                     <LeadStatusSelect

@@ -1,6 +1,7 @@
 import type { TLead } from "@minichat/contracts";
 import { describe, expect, it } from "vitest";
 import {
+  channelKey,
   groupByStatus,
   hasFilters,
   leadTitle,
@@ -17,6 +18,7 @@ const lead = (id: string, status: TLead["status"], contact: Partial<TLead["conta
   contact: { id: "ctc_1", name: null, email: null, phone: null, ...contact },
   agent: null,
   conversationId: null,
+  channel: null,
   createdAt: "2026-01-01T00:00:00.000Z",
   updatedAt: "2026-01-01T00:00:00.000Z",
   statusChangedAt: null,
@@ -64,5 +66,13 @@ describe("the pipeline", () => {
     expect(leadTitle(lead("a", "new", { email: "j@x.io", phone: "+1" }))).toBe("j@x.io");
     expect(leadTitle(lead("a", "new", { phone: "+66 81" }))).toBe("+66 81");
     expect(leadTitle(lead("a", "new"))).toBeNull();
+  });
+});
+
+describe("where a lead came from", () => {
+  it("names the known channels and leaves a new one to show as it is", () => {
+    expect(channelKey("widget")).toBe("channel.widget");
+    expect(channelKey("line")).toBeNull();
+    expect(channelKey(null)).toBeNull();
   });
 });

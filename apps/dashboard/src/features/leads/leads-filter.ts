@@ -57,3 +57,10 @@ export function withStatus(
     .map((l) => (l.id === leadId ? { ...l, status } : l))
     .filter((l) => l.id !== leadId || !filterStatus || filterStatus === status);
 }
+
+const CHANNELS = ["widget", "api", "test"] as const;
+
+/** The translation key for where a lead came from (a channel added later shows by its name). */
+export function channelKey(channel: string | null): string | null {
+  return channel && (CHANNELS as readonly string[]).includes(channel) ? `channel.${channel}` : null;
+}

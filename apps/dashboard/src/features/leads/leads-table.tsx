@@ -2,6 +2,7 @@ import type { TLead } from "@minichat/contracts";
 import { useTranslation } from "react-i18next";
 import { formatDate } from "../../lib/format.ts";
 import { NS } from "./i18n.ts";
+import { LeadSource } from "./lead-source.tsx";
 import { LeadStatusBadge } from "./lead-status.tsx";
 import { leadTitle } from "./leads-filter.ts";
 
@@ -58,7 +59,7 @@ export function LeadsTable({ leads, onOpen }: { leads: TLead[]; onOpen: (id: str
               </td>
               <td className={cell}>
                 <span className={label}>{t("columns.source")}: </span>
-                {l.agent?.name ?? t("deletedAgent")}
+                <LeadSource lead={l} />
               </td>
               <td className={cell}>
                 <LeadStatusBadge status={l.status} />

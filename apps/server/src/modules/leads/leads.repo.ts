@@ -1,5 +1,5 @@
 import { and, desc, eq, gte, inArray, lt, lte } from "drizzle-orm";
-import { agents, contacts, leadNotes, leads, users } from "../../db/schema/index.ts";
+import { agents, contacts, conversations, leadNotes, leads, users } from "../../db/schema/index.ts";
 import type { Db } from "../../platform/db/client.ts";
 import { contactMatches } from "./contacts.repo.ts";
 import { cursorAt, olderThan, type PageCursor } from "./page-cursor.ts";
@@ -21,6 +21,7 @@ const leadColumns = {
   status: leads.status,
   note: leads.note,
   conversationId: leads.conversationId,
+  channel: conversations.channel,
   agentId: leads.agentId,
   agentName: agents.name,
   createdAt: leads.createdAt,
@@ -37,7 +38,11 @@ function leadsQuery(db: Db) {
     .select(leadColumns)
     .from(leads)
     .innerJoin(contacts, and(eq(contacts.id, leads.contactId), eq(contacts.workspaceId, leads.workspaceId)))
-    .leftJoin(agents, and(eq(agents.id, leads.agentId), eq(agents.workspaceId, leads.workspaceId)));
+    .leftJoin(agents, and(eq(agents.id, leads.agentId), eq(agents.workspaceId, leads.workspaceId)))
+    .leftJoin(
+      conversations,
+      and(eq(conversations.id, leads.conversationId), eq(conversations.workspaceId, leads.workspaceId)),
+    );
 }
 /** A lead with its contact and agent, as lists and the CSV export read it. */
 export type LeadListRow = Awaited<ReturnType<typeof leadsQuery>>[number];

@@ -1,4 +1,4 @@
-import { inArray, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeLlmServer, startFakeOpenAI } from "../../../test/fake-llm.ts";
 import { call, createTestApp, expectError, type TestApp } from "../../../test/harness.ts";
@@ -10,7 +10,7 @@ import {
   leadsUrl,
   ownerWithAgent,
 } from "../../../test/leads.ts";
-import { leads } from "../../db/schema/index.ts";
+import { conversations, leads } from "../../db/schema/index.ts";
 import type { DomainEvent } from "../../platform/events.ts";
 
 // Leads through the API: listing with filters and pages, the status pipeline and notes. Leads
@@ -75,6 +75,7 @@ describe("listing leads", () => {
       contact: { name: "Jane Doe", email: "jane@example.com", phone: "+66 81 234 5678" },
       agent: { id: o.agentId, name: "Mia" },
       conversationId,
+      channel: "test",
       statusChangedAt: null,
       latestNote: null,
     });
@@ -83,6 +84,16 @@ describe("listing leads", () => {
     const one = await call(t.app, o.bearer, "GET", leadsUrl(o.wsId, `/${leadId}`));
     expect(one.statusCode, one.body).toBe(200);
     expect(one.json()).toEqual({ ...lead, notes: [] });
+  });
+
+  it("tells where each lead's conversation took place, and null once the conversation is gone", async () => {
+    const o = await ownerWithAgent(t.app);
+    const api = await captureDirect(t.app, o, { name: "Via API", email: "api@example.com" });
+    const gone = await captureDirect(t.app, o, { name: "Gone", email: "gone@example.com" });
+    await t.app.ctx.db.delete(conversations).where(eq(conversations.id, gone.conversationId));
+    const byId = new Map((await list(o)).leads.map((l) => [l.id, l]));
+    expect(byId.get(api.leadId)).toMatchObject({ channel: "api", conversationId: api.conversationId });
+    expect(byId.get(gone.leadId)).toMatchObject({ channel: null, conversationId: null });
   });
 
   it("filters by status, agent, text in name, email or phone (any case, any script) and capture dates", async () => {

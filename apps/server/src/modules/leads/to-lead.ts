@@ -16,6 +16,7 @@ export const toLead = (l: LeadListRow, latestNote: NoteRow | undefined): TLead =
   contact: { id: l.contactId, name: l.contactName, email: l.contactEmail, phone: l.contactPhone },
   agent: l.agentId && l.agentName !== null ? { id: l.agentId, name: l.agentName } : null,
   conversationId: l.conversationId,
+  channel: l.channel,
   createdAt: l.createdAt.toISOString(),
   updatedAt: l.updatedAt.toISOString(),
   statusChangedAt: l.statusChangedAt?.toISOString() ?? null,
