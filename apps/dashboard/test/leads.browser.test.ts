@@ -134,6 +134,16 @@ describe("leads", () => {
     await dialog.getByLabel("Add a note").fill("Called back, sending a quote on Monday <b>ok</b>");
     await dialog.getByRole("button", { name: "Add note" }).click();
     await dialog.getByText("Called back, sending a quote on Monday <b>ok</b>").waitFor(); // text, not HTML
+    // A note written by mistake is deleted, after a confirmation.
+    await dialog.getByLabel("Add a note").fill("Wrong lead, ignore");
+    await dialog.getByRole("button", { name: "Add note" }).click();
+    await dialog.getByText("Wrong lead, ignore").waitFor();
+    await dialog.getByRole("button", { name: "Delete note" }).first().click();
+    await page
+      .getByRole("alertdialog", { name: "Delete this note?" })
+      .getByRole("button", { name: "Delete" })
+      .click();
+    await dialog.getByText("Wrong lead, ignore").waitFor({ state: "detached" });
     await dialog.getByLabel("Status").selectOption("contacted");
     await page.getByText("Moved to “Contacted”", { exact: true }).waitFor();
     const janeAfter = await storedLead(owner, "jane@example.com");
