@@ -110,6 +110,9 @@ describe("agent editor", () => {
     );
     expect(await preview.locator("button.l").evaluate((b) => getComputedStyle(b).left)).toBe("20px");
     expect(await preview.locator(".p").innerText()).toContain("Hi! I'm Mia from Acme Coffee.");
+    // Opening the preview's panel did not take the focus from the field last typed in.
+    const displayName = page.getByRole("textbox", { name: "Name in the chat window" });
+    expect(await displayName.evaluate((el) => el === document.activeElement)).toBe(true);
 
     // The browser runs the server's schema: the bad website is pointed at, nothing is sent.
     await page.getByRole("button", { name: "Save changes" }).click();
