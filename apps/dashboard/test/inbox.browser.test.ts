@@ -75,6 +75,9 @@ async function asOwner(context: BrowserContext, language?: string) {
   if (language) await context.addInitScript((l) => localStorage.setItem("minichat.lang", l), language);
 }
 
+/** The inbox has joined the workspace's live room. */
+const live = (page: Page) => page.locator("[data-live=connected]").waitFor({ timeout: 10_000 });
+
 const composer = (page: Page) => page.getByRole("textbox", { name: "Write a reply…" });
 
 describe("inbox", () => {
@@ -89,6 +92,7 @@ describe("inbox", () => {
     await page.goto(`${d.base}/w/${owner.workspaceId}/inbox`);
     await heading(page, "Inbox");
     await page.getByRole("heading", { name: "No conversations yet" }).waitFor();
+    await live(page);
     expect(await page.getByText("chat widget on your website").count()).toBe(1);
 
     const agent = await apiAs<{ id: string; publicKey: string }>(d, owner, "POST", `${ws}/agents`, {
@@ -244,6 +248,22 @@ describe("inbox", () => {
     await page.getByRole("button", { name: "Reopen" }).click();
     await page.getByText("Conversation reopened.").first().waitFor();
 
+    await page.getByLabel("Assignee", { exact: true }).selectOption({ label: "Nok Owner (me)" });
+    await page.getByText("Assigned to Nok Owner.").first().waitFor();
+    const assigned = await apiAs<{ conversation: { assigneeName: string | null } }>(
+      d,
+      owner,
+      "GET",
+      `${ws}/inbox/conversations/${visitor.conversationId}`,
+    );
+    expect(assigned.conversation.assigneeName).toBe("Nok Owner");
+
+    // Filters: nothing resolved now; clearing them brings the conversation back.
+    await page.getByLabel("Status", { exact: true }).selectOption("resolved");
+    await page.getByRole("heading", { name: "Nothing matches these filters" }).waitFor();
+    await page.getByRole("button", { name: "Clear filters" }).last().click();
+    await page.locator(`[data-conversation="${visitor.conversationId}"]`).waitFor();
+
     expect(errors).toEqual([]);
     await context.close();
   }, 90_000);
@@ -254,6 +274,7 @@ describe("inbox", () => {
     await page.goto(`${d.base}/w/${owner.workspaceId}/inbox/${visitor.conversationId}`);
     const transcript = page.getByRole("list", { name: "Messages" });
     await transcript.getByText("Do you have oat milk?").waitFor();
+    await live(page);
     // Connected: a message arrives live.
     await visitorSays(visitor, "Still there?");
     await transcript.getByText("Still there?").waitFor();
@@ -269,6 +290,7 @@ describe("inbox", () => {
     down = false;
     await transcript.getByText("Hello after the outage").waitFor({ timeout: 15_000 });
     await page.getByText("Reconnecting…").waitFor({ state: "detached" });
+    await live(page);
     expect(errors).toEqual([]);
     await context.close();
   }, 60_000);

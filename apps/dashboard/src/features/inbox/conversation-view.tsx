@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
 import { ArrowLeft, Bot, CheckCheck, Hand, Info, RotateCcw } from "lucide-react";
-import { useEffect, useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Button } from "../../components/ui/button.tsx";
 import { Select } from "../../components/ui/input.tsx";
@@ -50,6 +50,7 @@ export function ConversationView({
   const [streaming, setStreaming] = useState("");
   const [visitorTyping, setVisitorTyping] = useState(false);
   const [teammate, setTeammate] = useState<string | null>(null);
+  const answerStored = useRef(false);
   useEffect(() => live?.watch(conversationId), [live, conversationId]);
   useEffect(() => {
     if (!visitorTyping) return;
@@ -74,7 +75,8 @@ export function ConversationView({
     }
     if (event === "message.created") {
       const role = (p as { role: string }).role;
-      if (role === "assistant") setStreaming("");
+      // The live text gives way to the stored answer once the transcript has it (no blink).
+      if (role === "assistant") answerStored.current = true;
       if (role === "visitor") setVisitorTyping(false);
     }
   });
@@ -83,6 +85,10 @@ export function ConversationView({
   const loadedAt = transcript.dataUpdatedAt;
   useEffect(() => {
     if (!loadedAt) return;
+    if (answerStored.current) {
+      answerStored.current = false;
+      setStreaming("");
+    }
     qc.setQueriesData({ queryKey: inboxKeys.lists(workspaceId) }, (d) =>
       patchPages(d as Parameters<typeof patchPages>[0], conversationId, { unreadCount: 0 }),
     );

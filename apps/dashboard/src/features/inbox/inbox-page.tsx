@@ -52,6 +52,7 @@ export function InboxPage() {
         </div>
       )}
       <div
+        data-live={status}
         className={cn(
           "grid min-h-[28rem] overflow-hidden rounded-lg border bg-card md:h-[calc(100dvh-8.5rem)] md:grid-cols-[minmax(17rem,22rem)_1fr]",
           conversationId ? "h-[calc(100dvh-6.5rem)]" : "h-[calc(100dvh-13rem)]",

@@ -54,12 +54,15 @@ export class InboxLive {
     });
     this.socket = socket;
     socket.on("connect", () => {
-      socket.emit("join", { workspaceId: this.workspaceId });
       for (const id of this.watching.keys()) socket.emit("watch", { conversationId: id });
-      this.setStatus("connected");
-      // Events missed while away are not replayed (no connection state recovery): refetch.
-      if (this.everConnected) for (const l of this.resyncListeners) l();
-      this.everConnected = true;
+      socket.emit("join", { workspaceId: this.workspaceId }, (ack) => {
+        if (!ack.ok) return;
+        this.setStatus("connected");
+        // Events are not replayed (no connection state recovery), and the screen may have
+        // loaded before the join: whatever happened until now is fetched again.
+        for (const l of this.resyncListeners) l();
+        this.everConnected = true;
+      });
     });
     socket.on("disconnect", (reason) => {
       if (this.closed) return;
