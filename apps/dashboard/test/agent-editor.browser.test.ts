@@ -228,8 +228,20 @@ describe("agent editor", () => {
     const edit = page.getByRole("dialog", { name: "Edit check_order" });
     await edit.getByText("Authorization:").waitFor();
     expect(await edit.innerText()).not.toContain("s3cret");
-    await edit.getByRole("button", { name: "Cancel" }).click();
-    await edit.waitFor({ state: "detached" });
+    await edit.getByRole("textbox", { name: "When to use it" }).fill("Finds an order by its number.");
+    await edit.getByRole("checkbox", { name: "Action is on" }).uncheck();
+    await edit.getByRole("button", { name: "Save", exact: true }).click();
+    await toastShown(page, "Action check_order saved");
+    await page.getByText("Off", { exact: true }).waitFor();
+    const [changed] = (
+      await apiAs<{ actions: Record<string, unknown>[] }>(d, owner, "GET", `${path}/actions`)
+    ).actions;
+    // The stored secret header was kept: an edit that does not re-enter headers leaves them.
+    expect(changed).toMatchObject({
+      description: "Finds an order by its number.",
+      enabled: false,
+      headerNames: ["Authorization"],
+    });
 
     // After a reload the form shows what was stored.
     await page.reload();
