@@ -291,6 +291,28 @@ describe("inbox", () => {
     await transcript.getByText("Hello after the outage").waitFor({ timeout: 15_000 });
     await page.getByText("Reconnecting…").waitFor({ state: "detached" });
     await live(page);
+
+    // Notifications: opted in with the browser's permission, shown for a visitor message while
+    // the tab is hidden.
+    await context.grantPermissions(["notifications"], { origin: d.base });
+    const bell = page.getByRole("button", { name: "Desktop notifications" });
+    await bell.click();
+    await expect.poll(() => bell.getAttribute("aria-pressed")).toBe("true");
+    await page.evaluate(() => {
+      Object.defineProperty(document, "visibilityState", { value: "hidden", configurable: true });
+      const shown: string[] = [];
+      const Real = window.Notification;
+      const Spy = function (this: unknown, title: string, options?: NotificationOptions) {
+        shown.push(`${title} | ${options?.body}`);
+        return new Real(title, options);
+      } as unknown as typeof Notification;
+      Object.defineProperty(Spy, "permission", { get: () => Real.permission });
+      Object.assign(window, { Notification: Spy, shown });
+    });
+    await visitorSays(visitor, "Anyone there?");
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { shown: string[] }).shown.join("\n")))
+      .toContain("New visitor message | Visitor ");
     expect(errors).toEqual([]);
     await context.close();
   }, 60_000);
