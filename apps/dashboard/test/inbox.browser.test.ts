@@ -351,6 +351,7 @@ describe("inbox", () => {
     await page.screenshot({ path: `${ARTIFACTS}inbox-390.png` });
     await page.getByRole("link", { name: "Conversations" }).click();
     await row.waitFor();
+    await expectAccessible(page, "inbox-06-phone-list");
     expect(errors).toEqual([]);
     await context.close();
   }, 60_000);
