@@ -148,15 +148,13 @@ const knowledge = createRoute({
   path: "/knowledge",
   component: lazy(() => import("./features/knowledge/knowledge-page.tsx"), "KnowledgePage"),
 });
-const inbox = createRoute({
-  getParentRoute: () => workspace,
-  path: "/inbox",
-  component: lazy(() => import("./features/inbox/inbox-page.tsx"), "InboxPage"),
-});
+// One lazy component for both inbox routes, so opening a conversation keeps the list mounted.
+const InboxPage = lazy(() => import("./features/inbox/inbox-page.tsx"), "InboxPage");
+const inbox = createRoute({ getParentRoute: () => workspace, path: "/inbox", component: InboxPage });
 const inboxConversation = createRoute({
   getParentRoute: () => workspace,
   path: "/inbox/$conversationId",
-  component: lazy(() => import("./features/inbox/inbox-page.tsx"), "InboxPage"),
+  component: InboxPage,
 });
 const leads = createRoute({
   getParentRoute: () => workspace,

@@ -22,6 +22,7 @@ import { useTranslation } from "react-i18next";
 import { Button } from "../../components/ui/button.tsx";
 import { cn } from "../../lib/cn.ts";
 import { sessionQuery, signOut } from "../../lib/session.ts";
+import { InboxUnreadBadge } from "../inbox/unread-count.tsx";
 import { WorkspaceSwitcher } from "../workspaces/workspace-switcher.tsx";
 import { ConnectionBanner } from "./connection-banner.tsx";
 
@@ -135,6 +136,7 @@ export function AppShell() {
                 >
                   <Icon className="size-4" aria-hidden />
                   {t(`nav.${key}`)}
+                  {key === "inbox" && <InboxUnreadBadge workspaceId={workspaceId} />}
                 </Link>
               </li>
             ))}
