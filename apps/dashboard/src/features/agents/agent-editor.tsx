@@ -207,7 +207,7 @@ function AgentEditor({ workspaceId, agent }: { workspaceId: string; agent: TAgen
         <Tabs.Root value={tab} onValueChange={(v) => setTab(v as Tab)} className="grid min-w-0 gap-6">
           <Tabs.List
             aria-label={t("editor.sections")}
-            className="flex gap-1 overflow-x-auto rounded-lg border bg-muted p-1"
+            className="flex flex-wrap gap-1 rounded-lg border bg-muted p-1"
           >
             {TABS.map((id) => (
               <Tabs.Trigger
