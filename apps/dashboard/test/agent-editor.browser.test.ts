@@ -63,7 +63,7 @@ describe("agent editor", () => {
     await tab(page, "AI model");
     const model = page.getByRole("combobox", { name: "AI model" });
     await expect.poll(() => model.isEnabled()).toBe(true);
-    expect(await model.locator("option:checked").innerText()).toBe("Built-in (no AI model)");
+    expect(await model.locator("option:checked").innerText()).toBe("Built-in responder (no AI model)");
     await page.getByRole("spinbutton", { name: "Creativity (temperature)" }).fill("0.6");
     await page.getByRole("spinbutton", { name: "Longest answer (tokens)" }).fill("600");
     await page.getByRole("combobox", { name: "Backup model" }).selectOption("builtin:builtin");
@@ -298,7 +298,7 @@ describe("agent editor", () => {
 
     const tabs = {
       th: ["ข้อมูลหลัก", "โมเดล AI", "การตอบ", "แอ็กชัน", "วิดเจ็ตบนเว็บไซต์"],
-      ru: ["Основное", "ИИ-модель", "Поведение", "Действия", "Виджет для сайта"],
+      ru: ["Основное", "Модель ИИ", "Поведение", "Действия", "Виджет для сайта"],
     };
     await th.page.goto(url);
     await heading(th.page, "Nok");

@@ -299,7 +299,7 @@ describe("usage, billing and AI providers", () => {
     await asOwner(th.context, billingOwner, "th");
     const ws = billingOwner.workspaceId;
     await th.page.goto(`${d.base}/w/${ws}/billing`);
-    await heading(th.page, "การเรียกเก็บเงิน");
+    await heading(th.page, "การชำระเงิน");
     await th.page.getByRole("heading", { name: "แพ็กเกจ Pro" }).waitFor();
     // Prices in baht, and PromptPay, a Thai way to pay.
     await th.page.getByLabel("สกุลเงิน").selectOption("THB");
@@ -325,7 +325,7 @@ describe("usage, billing and AI providers", () => {
     await asOwner(ru.context, usageOwner, "ru");
     const uws = usageOwner.workspaceId;
     await ru.page.goto(`${d.base}/w/${uws}/usage`);
-    await heading(ru.page, "Использование");
+    await heading(ru.page, "Расход");
     await ru.page.locator(".recharts-surface").nth(2).waitFor();
     expect(await ru.page.locator("[data-total=replies]").innerText()).toBe("3");
     await expectTranslated(ru.page);
@@ -337,7 +337,7 @@ describe("usage, billing and AI providers", () => {
     await expectTranslated(ru.page);
     await expectAccessible(ru.page, "billing-ru-390");
     await ru.page.goto(`${d.base}/w/${uws}/providers`);
-    await heading(ru.page, "Провайдеры ИИ");
+    await heading(ru.page, "ИИ-провайдеры");
     await expectTranslated(ru.page);
     await expectAccessible(ru.page, "providers-ru-390");
     // Nothing wider than the phone's screen.
