@@ -14,7 +14,16 @@ import { Section } from "./editor-ui.tsx";
 import { NS } from "./i18n.ts";
 
 /** The agent's custom HTTP actions: each saved on its own, apart from the agent's Save. */
-export function ActionsSection({ workspaceId, agentId }: { workspaceId: string; agentId: string }) {
+export function ActionsSection({
+  workspaceId,
+  agentId,
+  readOnly = false,
+}: {
+  workspaceId: string;
+  agentId: string;
+  /** For roles that cannot change the agent: the list without add, edit or delete. */
+  readOnly?: boolean;
+}) {
   const { t, i18n } = useTranslation(NS);
   const confirm = useConfirm();
   const errorText = useErrorMessage();
@@ -51,7 +60,7 @@ export function ActionsSection({ workspaceId, agentId }: { workspaceId: string; 
     if (ok) remove.mutate(a);
   }
 
-  const addButton = (
+  const addButton = readOnly ? undefined : (
     <Button type="button" onClick={() => setEditing("new")}>
       <Plus aria-hidden />
       {t("editor.actions.add")}
@@ -87,28 +96,30 @@ export function ActionsSection({ workspaceId, agentId }: { workspaceId: string; 
                   </h3>
                   <p className="text-sm text-muted-foreground">{a.description}</p>
                 </div>
-                <div className="flex gap-1">
-                  <Button
-                    type="button"
-                    variant="ghost"
-                    size="sm"
-                    aria-label={t("editor.actions.editNamed", { name: a.name })}
-                    onClick={() => setEditing(a)}
-                  >
-                    <Pencil aria-hidden />
-                    {t("common.edit")}
-                  </Button>
-                  <Button
-                    type="button"
-                    variant="ghost"
-                    size="sm"
-                    aria-label={t("editor.actions.deleteNamed", { name: a.name })}
-                    onClick={() => void askDelete(a)}
-                  >
-                    <Trash2 aria-hidden />
-                    {t("common.delete")}
-                  </Button>
-                </div>
+                {!readOnly && (
+                  <div className="flex gap-1">
+                    <Button
+                      type="button"
+                      variant="ghost"
+                      size="sm"
+                      aria-label={t("editor.actions.editNamed", { name: a.name })}
+                      onClick={() => setEditing(a)}
+                    >
+                      <Pencil aria-hidden />
+                      {t("common.edit")}
+                    </Button>
+                    <Button
+                      type="button"
+                      variant="ghost"
+                      size="sm"
+                      aria-label={t("editor.actions.deleteNamed", { name: a.name })}
+                      onClick={() => void askDelete(a)}
+                    >
+                      <Trash2 aria-hidden />
+                      {t("common.delete")}
+                    </Button>
+                  </div>
+                )}
               </div>
               <p className="font-mono text-xs break-all">
                 <span className="font-semibold">{a.method}</span> {a.url}

@@ -11,12 +11,13 @@ import { ErrorState, SkeletonList, useErrorMessage } from "../../components/ui/s
 import { toast } from "../../components/ui/toast.tsx";
 import { PageHeader } from "../shell/page-header.tsx";
 import { ActionsSection } from "./actions-section.tsx";
+import { useAgentAccess } from "./agent-access.ts";
 import { type AgentDraft, changedFields, TABS, type Tab, tabOf, toDraft } from "./agent-draft.ts";
 import { CreateAgentForm } from "./agent-form.tsx";
 import { agentQuery, createAgent, deleteAgent, updateAgent } from "./agents-api.ts";
 import { BasicsSection } from "./basics-section.tsx";
 import { BehaviourSection } from "./behaviour-section.tsx";
-import { Section } from "./editor-ui.tsx";
+import { ReadOnly, Section } from "./editor-ui.tsx";
 import { type FieldIssue, fromServer, fromZod, messagesByPath } from "./field-errors.ts";
 import { NS } from "./i18n.ts";
 import { ModelSection } from "./model-section.tsx";
@@ -95,6 +96,7 @@ function AgentEditor({ workspaceId, agent }: { workspaceId: string; agent: TAgen
   const [tab, setTab] = useState<Tab>("basics");
   const [issues, setIssues] = useState<FieldIssue[]>([]);
   const leaving = useRef(false);
+  const { canEdit, canTest } = useAgentAccess(workspaceId);
 
   const changes = changedFields(draft, agent);
   const dirty = Object.keys(changes).length > 0;
@@ -203,6 +205,11 @@ function AgentEditor({ workspaceId, agent }: { workspaceId: string; agent: TAgen
     <>
       <BackLink workspaceId={workspaceId} />
       <PageHeader title={agent.name} actions={<StatusBadge status={agent.status} />} />
+      {!canEdit && (
+        <p role="note" className="mb-6 rounded-lg border bg-muted/50 p-4 text-sm">
+          {canTest ? t("editor.readOnlyTest") : t("editor.readOnly")}
+        </p>
+      )}
       <div className="grid items-start gap-8 xl:grid-cols-[minmax(0,1fr)_26rem]">
         <Tabs.Root value={tab} onValueChange={(v) => setTab(v as Tab)} className="grid min-w-0 gap-6">
           <Tabs.List
@@ -234,36 +241,50 @@ function AgentEditor({ workspaceId, agent }: { workspaceId: string; agent: TAgen
 
           <form id={FORM_ID} onSubmit={save} noValidate className="contents">
             <Tabs.Content value="basics" className="grid gap-6">
-              <BasicsSection {...props} />
-              <Section title={t("editor.delete.title")} description={t("editor.delete.description")}>
-                <div>
-                  <Button
-                    type="button"
-                    variant="destructive"
-                    disabled={remove.isPending}
-                    onClick={() => void askDelete()}
-                  >
-                    <Trash2 aria-hidden />
-                    {t("editor.delete.button")}
-                  </Button>
-                </div>
-              </Section>
+              <ReadOnly when={!canEdit}>
+                <BasicsSection {...props} />
+              </ReadOnly>
+              {canEdit && (
+                <Section title={t("editor.delete.title")} description={t("editor.delete.description")}>
+                  <div>
+                    <Button
+                      type="button"
+                      variant="destructive"
+                      disabled={remove.isPending}
+                      onClick={() => void askDelete()}
+                    >
+                      <Trash2 aria-hidden />
+                      {t("editor.delete.button")}
+                    </Button>
+                  </div>
+                </Section>
+              )}
             </Tabs.Content>
             <Tabs.Content value="model">
-              <ModelSection {...props} workspaceId={workspaceId} />
+              <ReadOnly when={!canEdit}>
+                <ModelSection {...props} workspaceId={workspaceId} />
+              </ReadOnly>
             </Tabs.Content>
             <Tabs.Content value="behaviour">
-              <BehaviourSection {...props} />
+              <ReadOnly when={!canEdit}>
+                <BehaviourSection {...props} />
+              </ReadOnly>
             </Tabs.Content>
             <Tabs.Content value="widget">
-              <WidgetSection {...props} workspaceId={workspaceId} agent={agent} dirty={dirty} />
+              <WidgetSection
+                {...props}
+                workspaceId={workspaceId}
+                agent={agent}
+                dirty={dirty}
+                readOnly={!canEdit}
+              />
             </Tabs.Content>
           </form>
           <Tabs.Content value="actions">
-            <ActionsSection workspaceId={workspaceId} agentId={agent.id} />
+            <ActionsSection workspaceId={workspaceId} agentId={agent.id} readOnly={!canEdit} />
           </Tabs.Content>
 
-          {(tab !== "actions" || dirty) && (
+          {canEdit && (tab !== "actions" || dirty) && (
             <div className="sticky bottom-0 z-10 -mx-1 flex flex-wrap items-center gap-x-3 gap-y-2 border-t bg-background/95 px-1 py-3 backdrop-blur">
               <p role="status" className="mr-auto text-sm text-muted-foreground">
                 {dirty ? t("editor.unsaved") : t("editor.allSaved")}
@@ -290,9 +311,11 @@ function AgentEditor({ workspaceId, agent }: { workspaceId: string; agent: TAgen
             </div>
           )}
         </Tabs.Root>
-        <div className="xl:sticky xl:top-8">
-          <TestChat workspaceId={workspaceId} agentId={agent.id} />
-        </div>
+        {canTest && (
+          <div className="xl:sticky xl:top-8">
+            <TestChat workspaceId={workspaceId} agentId={agent.id} />
+          </div>
+        )}
       </div>
     </>
   );

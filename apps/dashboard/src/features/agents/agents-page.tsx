@@ -6,6 +6,7 @@ import { Button } from "../../components/ui/button.tsx";
 import { EmptyState, ErrorState, SkeletonList } from "../../components/ui/states.tsx";
 import { formatDate } from "../../lib/format.ts";
 import { PageHeader } from "../shell/page-header.tsx";
+import { useAgentAccess } from "./agent-access.ts";
 import { agentsQuery } from "./agents-api.ts";
 import { StatusBadge } from "./status-badge.tsx";
 
@@ -15,7 +16,8 @@ export function AgentsPage() {
   const { t, i18n } = useTranslation();
   const { workspaceId } = route.useParams();
   const agents = useQuery(agentsQuery(workspaceId));
-  const newButton = (
+  const { canEdit } = useAgentAccess(workspaceId);
+  const newButton = canEdit && (
     <Button asChild>
       <Link to="/w/$workspaceId/agents/new" params={{ workspaceId }}>
         <Plus aria-hidden />
@@ -25,13 +27,21 @@ export function AgentsPage() {
   );
   return (
     <>
-      <PageHeader title={t("agents.title")} description={t("agents.description")} actions={newButton} />
+      <PageHeader
+        title={t("agents.title")}
+        description={t("agents.description")}
+        actions={newButton || undefined}
+      />
       {agents.isPending ? (
         <SkeletonList />
       ) : agents.isError ? (
         <ErrorState error={agents.error} onRetry={() => void agents.refetch()} />
       ) : agents.data.length === 0 ? (
-        <EmptyState title={t("agents.empty.title")} body={t("agents.empty.body")} action={newButton} />
+        <EmptyState
+          title={t("agents.empty.title")}
+          body={t("agents.empty.body")}
+          action={newButton || undefined}
+        />
       ) : (
         <ul className="grid gap-3 sm:grid-cols-2 xl:grid-cols-3">
           {agents.data.map((a) => (

@@ -171,3 +171,13 @@ export function ListEditor(props: {
     </fieldset>
   );
 }
+
+/** Shows its fields as they are, without letting them change (for roles that cannot save). */
+export function ReadOnly({ when, children }: { when: boolean; children: ReactNode }) {
+  if (!when) return children;
+  return (
+    <fieldset disabled className="m-0 grid min-w-0 gap-6 border-0 p-0">
+      {children}
+    </fieldset>
+  );
+}

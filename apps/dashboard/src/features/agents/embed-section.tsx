@@ -39,10 +39,13 @@ export function EmbedSection({
   workspaceId,
   agent,
   dirty,
+  readOnly = false,
 }: {
   workspaceId: string;
   agent: TAgent;
   dirty: boolean;
+  /** Roles that cannot change the agent still copy the code, but neither rotate nor set secrets. */
+  readOnly?: boolean;
 }) {
   const { t } = useTranslation(NS);
   const confirm = useConfirm();
@@ -118,15 +121,17 @@ export function EmbedSection({
             <span className="font-medium">{t("editor.embed.keyTitle")}</span>
             <code className="font-mono text-xs break-all text-muted-foreground">{agent.publicKey}</code>
           </div>
-          <Button
-            type="button"
-            variant="outline"
-            disabled={rotate.isPending}
-            onClick={() => void askRotate()}
-          >
-            <RefreshCw aria-hidden />
-            {t("editor.embed.rotate")}
-          </Button>
+          {!readOnly && (
+            <Button
+              type="button"
+              variant="outline"
+              disabled={rotate.isPending}
+              onClick={() => void askRotate()}
+            >
+              <RefreshCw aria-hidden />
+              {t("editor.embed.rotate")}
+            </Button>
+          )}
         </div>
       </Section>
 
@@ -144,17 +149,19 @@ export function EmbedSection({
           )
         }
       >
-        <div>
-          <Button
-            type="button"
-            variant="outline"
-            disabled={identity.isPending}
-            onClick={() => void askSecret()}
-          >
-            <KeyRound aria-hidden />
-            {agent.identitySecretSet ? t("editor.identity.replace") : t("editor.identity.create")}
-          </Button>
-        </div>
+        {!readOnly && (
+          <div>
+            <Button
+              type="button"
+              variant="outline"
+              disabled={identity.isPending}
+              onClick={() => void askSecret()}
+            >
+              <KeyRound aria-hidden />
+              {agent.identitySecretSet ? t("editor.identity.replace") : t("editor.identity.create")}
+            </Button>
+          </div>
+        )}
       </Section>
 
       <Dialog

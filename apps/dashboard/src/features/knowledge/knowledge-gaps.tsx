@@ -14,7 +14,15 @@ import { serverIssues, useKnowledgeError } from "./knowledge-errors.ts";
 import { SourceFormError } from "./source-form-error.tsx";
 
 /** Questions visitors asked that nothing in the knowledge answered, each answerable in place. */
-export function KnowledgeGaps({ workspaceId, agentId }: { workspaceId: string; agentId: string }) {
+export function KnowledgeGaps({
+  workspaceId,
+  agentId,
+  readOnly = false,
+}: {
+  workspaceId: string;
+  agentId: string;
+  readOnly?: boolean;
+}) {
   const { t, i18n } = useTranslation(NS);
   const gaps = useQuery(gapsQuery(workspaceId, agentId));
   const qc = useQueryClient();
@@ -51,19 +59,21 @@ export function KnowledgeGaps({ workspaceId, agentId }: { workspaceId: string; a
                 {t("gaps.last", { date: formatDate(lang, g.lastAskedAt) })}
               </span>
             </div>
-            <div className="flex gap-1">
-              <Button size="sm" onClick={() => setAnswering(g)}>
-                {t("gaps.answer")}
-              </Button>
-              <Button
-                size="sm"
-                variant="ghost"
-                onClick={() => dismiss.mutate(g.question)}
-                aria-label={t("gaps.dismissLabel", { question: g.question })}
-              >
-                {t("gaps.dismiss")}
-              </Button>
-            </div>
+            {!readOnly && (
+              <div className="flex gap-1">
+                <Button size="sm" onClick={() => setAnswering(g)}>
+                  {t("gaps.answer")}
+                </Button>
+                <Button
+                  size="sm"
+                  variant="ghost"
+                  onClick={() => dismiss.mutate(g.question)}
+                  aria-label={t("gaps.dismissLabel", { question: g.question })}
+                >
+                  {t("gaps.dismiss")}
+                </Button>
+              </div>
+            )}
           </li>
         ))}
       </ul>

@@ -9,6 +9,7 @@ import { Button } from "../../components/ui/button.tsx";
 import { Card } from "../../components/ui/card.tsx";
 import { Label, Select } from "../../components/ui/input.tsx";
 import { EmptyState, ErrorState, SkeletonList } from "../../components/ui/states.tsx";
+import { useAgentAccess } from "../agents/agent-access.ts";
 import { agentsQuery } from "../agents/agents-api.ts";
 import { PageHeader } from "../shell/page-header.tsx";
 import { FileUpload } from "./file-upload.tsx";
@@ -108,39 +109,51 @@ function AgentKnowledge({ workspaceId, agent }: { workspaceId: string; agent: TA
   const sources = useQuery(sourcesQuery(workspaceId, agent.id));
   const ids = { workspaceId, agentId: agent.id };
   const limits = sources.data?.limits;
+  const { canEdit } = useAgentAccess(workspaceId);
 
   return (
     <div className="grid gap-6">
-      <Section title={t("add.title")} description={t("add.description", { agent: agent.name })}>
-        {limits ? (
-          <Tabs.Root defaultValue="files" className="grid gap-4">
-            <Tabs.List
-              aria-label={t("add.title")}
-              className="flex w-fit max-w-full flex-wrap gap-1 rounded-lg bg-muted p-1"
-            >
-              {(["files", "website", "text", "qa"] as const).map((k) => (
-                <Tabs.Trigger key={k} value={k} className={tabClass}>
-                  {t(`add.tabs.${k}`)}
-                </Tabs.Trigger>
-              ))}
-            </Tabs.List>
-            <Tabs.Content value="files">
-              <FileUpload {...ids} sources={sources.data?.sources ?? []} maxFileBytes={limits.maxFileBytes} />
-            </Tabs.Content>
-            <Tabs.Content value="website">
-              <WebsiteForm {...ids} maxCrawlPages={limits.maxCrawlPages} />
-            </Tabs.Content>
-            <Tabs.Content value="text">
-              <TextForm {...ids} />
-            </Tabs.Content>
-            <Tabs.Content value="qa">
-              <QaForm {...ids} />
-            </Tabs.Content>
-          </Tabs.Root>
-        ) : sources.isError ? null : (
-          <SkeletonList rows={1} />
-        )}
-      </Section>
+      {!canEdit && (
+        <p role="note" className="rounded-lg border bg-muted/50 p-4 text-sm">
+          {t("readOnly")}
+        </p>
+      )}
+      {canEdit && (
+        <Section title={t("add.title")} description={t("add.description", { agent: agent.name })}>
+          {limits ? (
+            <Tabs.Root defaultValue="files" className="grid gap-4">
+              <Tabs.List
+                aria-label={t("add.title")}
+                className="flex w-fit max-w-full flex-wrap gap-1 rounded-lg bg-muted p-1"
+              >
+                {(["files", "website", "text", "qa"] as const).map((k) => (
+                  <Tabs.Trigger key={k} value={k} className={tabClass}>
+                    {t(`add.tabs.${k}`)}
+                  </Tabs.Trigger>
+                ))}
+              </Tabs.List>
+              <Tabs.Content value="files">
+                <FileUpload
+                  {...ids}
+                  sources={sources.data?.sources ?? []}
+                  maxFileBytes={limits.maxFileBytes}
+                />
+              </Tabs.Content>
+              <Tabs.Content value="website">
+                <WebsiteForm {...ids} maxCrawlPages={limits.maxCrawlPages} />
+              </Tabs.Content>
+              <Tabs.Content value="text">
+                <TextForm {...ids} />
+              </Tabs.Content>
+              <Tabs.Content value="qa">
+                <QaForm {...ids} />
+              </Tabs.Content>
+            </Tabs.Root>
+          ) : sources.isError ? null : (
+            <SkeletonList rows={1} />
+          )}
+        </Section>
+      )}
 
       <Section title={t("sources.title")} description={t("sources.description")}>
         {sources.isPending ? (
@@ -150,7 +163,7 @@ function AgentKnowledge({ workspaceId, agent }: { workspaceId: string; agent: TA
         ) : sources.data.sources.length === 0 ? (
           <EmptyState title={t("sources.emptyTitle")} body={t("sources.emptyBody")} />
         ) : (
-          <SourceList {...ids} sources={sources.data.sources} />
+          <SourceList {...ids} sources={sources.data.sources} readOnly={!canEdit} />
         )}
       </Section>
 
@@ -159,12 +172,12 @@ function AgentKnowledge({ workspaceId, agent }: { workspaceId: string; agent: TA
           <KnowledgeSearch {...ids} />
         </Section>
         <Section title={t("gaps.title")} description={t("gaps.description")}>
-          <KnowledgeGaps {...ids} />
+          <KnowledgeGaps {...ids} readOnly={!canEdit} />
         </Section>
       </div>
 
       <Section title={t("settings.title")}>
-        <KnowledgeSettings workspaceId={workspaceId} />
+        <KnowledgeSettings workspaceId={workspaceId} readOnly={!canEdit} />
       </Section>
     </div>
   );

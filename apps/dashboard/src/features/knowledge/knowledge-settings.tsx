@@ -23,7 +23,13 @@ const PROVIDER_NAMES = { openai: "OpenAI", ollama: "Ollama" } as const;
 const tones = { on: "success", off: "neutral", unavailable: "warning" } as const;
 
 /** Semantic search: whether it is on, with which model, how far passages are embedded. */
-export function KnowledgeSettings({ workspaceId }: { workspaceId: string }) {
+export function KnowledgeSettings({
+  workspaceId,
+  readOnly = false,
+}: {
+  workspaceId: string;
+  readOnly?: boolean;
+}) {
   const { t, i18n } = useTranslation(NS);
   const settings = useQuery(settingsQuery(workspaceId));
   if (settings.isPending) return <SkeletonList rows={1} />;
@@ -53,7 +59,9 @@ export function KnowledgeSettings({ workspaceId }: { workspaceId: string }) {
           {t("settings.lastError")} <span lang="en">{s.lastError}</span>
         </p>
       )}
-      {s.semanticSearch !== "unavailable" && <ModelForm workspaceId={workspaceId} settings={s} />}
+      {s.semanticSearch !== "unavailable" && !readOnly && (
+        <ModelForm workspaceId={workspaceId} settings={s} />
+      )}
     </div>
   );
 }

@@ -19,12 +19,23 @@ const icons: Record<TSource["type"], LucideIcon> = {
   qa: MessagesSquare,
 };
 
-export function SourceList(props: { workspaceId: string; agentId: string; sources: TSource[] }) {
+export function SourceList(props: {
+  workspaceId: string;
+  agentId: string;
+  sources: TSource[];
+  readOnly?: boolean;
+}) {
   const { t } = useTranslation(NS);
   return (
     <ul className="divide-y rounded-lg border bg-card" aria-label={t("sources.title")}>
       {props.sources.map((s) => (
-        <SourceRow key={s.id} source={s} workspaceId={props.workspaceId} agentId={props.agentId} />
+        <SourceRow
+          key={s.id}
+          source={s}
+          workspaceId={props.workspaceId}
+          agentId={props.agentId}
+          readOnly={props.readOnly ?? false}
+        />
       ))}
     </ul>
   );
@@ -34,10 +45,12 @@ function SourceRow({
   source: s,
   workspaceId,
   agentId,
+  readOnly,
 }: {
   source: TSource;
   workspaceId: string;
   agentId: string;
+  readOnly: boolean;
 }) {
   const { t, i18n } = useTranslation(NS);
   const lang = i18n.language;
@@ -112,28 +125,30 @@ function SourceRow({
           </p>
         )}
       </div>
-      <div className="flex gap-1">
-        <Button
-          variant="ghost"
-          size="sm"
-          onClick={() => resync.mutate()}
-          disabled={busy || resync.isPending}
-          aria-label={t("sources.resyncLabel", { name: s.name })}
-        >
-          <RefreshCw aria-hidden />
-          <span className="hidden sm:inline">{t("sources.resync")}</span>
-        </Button>
-        <Button
-          variant="ghost"
-          size="sm"
-          onClick={() => void askDelete()}
-          disabled={remove.isPending}
-          aria-label={t("sources.deleteLabel", { name: s.name })}
-        >
-          <Trash2 aria-hidden />
-          <span className="hidden sm:inline">{t("common.delete")}</span>
-        </Button>
-      </div>
+      {!readOnly && (
+        <div className="flex gap-1">
+          <Button
+            variant="ghost"
+            size="sm"
+            onClick={() => resync.mutate()}
+            disabled={busy || resync.isPending}
+            aria-label={t("sources.resyncLabel", { name: s.name })}
+          >
+            <RefreshCw aria-hidden />
+            <span className="hidden sm:inline">{t("sources.resync")}</span>
+          </Button>
+          <Button
+            variant="ghost"
+            size="sm"
+            onClick={() => void askDelete()}
+            disabled={remove.isPending}
+            aria-label={t("sources.deleteLabel", { name: s.name })}
+          >
+            <Trash2 aria-hidden />
+            <span className="hidden sm:inline">{t("common.delete")}</span>
+          </Button>
+        </div>
+      )}
     </li>
   );
 }
