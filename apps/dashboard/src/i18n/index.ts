@@ -52,6 +52,17 @@ export function rememberLanguage(lng: Language): void {
   void i18n.changeLanguage(lng);
 }
 
+/**
+ * The language saved on the account applies in a browser that has not chosen one itself (no
+ * saved choice): someone who picked Thai at sign-up reads Thai wherever they sign in, while a
+ * choice made in this browser stays. Not remembered here, so a later change on the account
+ * still follows.
+ */
+export function applyAccountLanguage(locale: string | null | undefined): void {
+  if (localStorage.getItem(KEY) !== null || !isLanguage(locale)) return;
+  if (i18n.language !== locale) void i18n.changeLanguage(locale);
+}
+
 type Bundle = { [k: string]: string | Bundle };
 
 /**

@@ -1,5 +1,6 @@
 import type { TWorkspace } from "@minichat/contracts";
 import { queryOptions } from "@tanstack/react-query";
+import { applyAccountLanguage } from "../i18n/index.ts";
 import { api } from "./api.ts";
 
 // Better Auth serves the account endpoints under /api/auth on the same origin, so the session
@@ -18,7 +19,11 @@ export type Session = { user: SessionUser; session: { id: string; expiresAt: str
 
 export const sessionQuery = queryOptions({
   queryKey: ["session"],
-  queryFn: () => api<Session>("/api/auth/get-session"),
+  queryFn: async () => {
+    const session = await api<Session>("/api/auth/get-session");
+    applyAccountLanguage(session?.user.locale);
+    return session;
+  },
   staleTime: 60_000,
 });
 
