@@ -10,11 +10,12 @@
 // The server runs on PGlite in this process and serves a fresh production build of the
 // dashboard. Exits 1 when a score is under budget.
 
-import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { build } from "vite";
 import { option } from "./bench-options.ts";
 
@@ -94,26 +95,28 @@ for (let i = 0; i < 12; i++) {
   );
 }
 
+const reports = mkdtempSync(join(tmpdir(), "minichat-lh-reports-"));
 type Scores = { performance: number; accessibility: number };
-function lighthouse(url: string, preset: string, headers?: Record<string, string>): Scores {
+// Asynchronously: the server under test runs in this process and must keep answering.
+async function lighthouse(url: string, preset: string, headers?: Record<string, string>): Promise<Scores> {
+  const out = join(reports, `report-${Date.now()}.json`);
   const args = [
     "-y",
     LIGHTHOUSE,
     url,
     "--output=json",
-    "--output-path=stdout",
+    `--output-path=${out}`,
     "--quiet",
     "--only-categories=performance,accessibility",
     "--chrome-flags=--headless=new --no-sandbox",
     ...(preset === "desktop" ? ["--preset=desktop"] : []),
     ...(headers ? [`--extra-headers=${JSON.stringify(headers)}`] : []),
   ];
-  const out = execFileSync("npx", args, {
+  await promisify(execFile)("npx", args, {
     env: { ...process.env, CHROME_PATH: "/usr/bin/chromium" },
-    maxBuffer: 256 * 1024 * 1024,
-    stdio: ["ignore", "pipe", "inherit"],
-  }).toString();
-  const report = JSON.parse(out) as {
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const report = JSON.parse(readFileSync(out, "utf8")) as {
     categories: Record<string, { score: number }>;
     finalDisplayedUrl: string;
   };
@@ -136,7 +139,8 @@ console.log(`| page | preset | performance | accessibility | runs |`);
 console.log(`|---|---|---:|---:|---|`);
 for (const preset of presets) {
   for (const p of pages) {
-    const results = Array.from({ length: runs }, () => lighthouse(p.url, preset, p.headers));
+    const results: Scores[] = [];
+    for (let i = 0; i < runs; i++) results.push(await lighthouse(p.url, preset, p.headers));
     const perf = median(results.map((r) => r.performance));
     const a11y = median(results.map((r) => r.accessibility));
     if (perf < BUDGET || a11y < BUDGET) failed = true;

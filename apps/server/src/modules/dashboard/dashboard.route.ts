@@ -9,7 +9,8 @@ import { AppError } from "../../platform/errors.ts";
 // Files under /assets carry a content hash in their names, so they are cached for a year;
 // index.html is revalidated on every load so a new release is picked up at once. Any other GET
 // that is not an API, realtime, widget, email or health path gets index.html and the client
-// router draws the screen (a reload on /w/…/agents must not 404).
+// router draws the screen (a reload on /w/…/agents must not 404). Scripts and stylesheets go out
+// Brotli- or gzip-compressed from the copies the build wrote beside them (vite.config.ts).
 
 export const DASHBOARD_DIST = fileURLToPath(new URL("../../../../dashboard/dist/", import.meta.url));
 
@@ -37,7 +38,9 @@ const TYPES: Record<string, string> = {
 export function registerDashboardRoutes(app: FastifyInstance, dist: string = DASHBOARD_DIST): boolean {
   const indexFile = join(dist, "index.html");
   if (!existsSync(indexFile)) return false;
-  const assets = new Map<string, Buffer>();
+  /** Each file as raw bytes and, where the build wrote them, its compressed copies. */
+  const assets = new Map<string, { raw: Buffer; br: Buffer | undefined; gzip: Buffer | undefined }>();
+  const optional = (path: string) => readFile(path).catch(() => undefined);
 
   async function readOr404(path: string, what: string): Promise<Buffer> {
     try {
@@ -52,15 +55,25 @@ export function registerDashboardRoutes(app: FastifyInstance, dist: string = DAS
     const path = req.url.split("?")[0]!;
     if (SERVER_PATHS.test(path)) throw new AppError("NOT_FOUND", `No route for ${req.method} ${path}`);
     if (ASSET.test(path)) {
-      let body = assets.get(path);
-      if (!body) {
-        body = await readOr404(join(dist, path), "Dashboard file");
-        assets.set(path, body);
+      let file = assets.get(path);
+      if (!file) {
+        const raw = await readOr404(join(dist, path), "Dashboard file");
+        file = {
+          raw,
+          br: await optional(join(dist, `${path}.br`)),
+          gzip: await optional(join(dist, `${path}.gz`)),
+        };
+        assets.set(path, file);
       }
-      return reply
+      const accepts = String(req.headers["accept-encoding"] ?? "");
+      const encoding =
+        file.br && /\bbr\b/.test(accepts) ? "br" : file.gzip && /\bgzip\b/.test(accepts) ? "gzip" : undefined;
+      reply
         .type(TYPES[extname(path)] ?? "application/octet-stream")
         .header("cache-control", "public, max-age=31536000, immutable")
-        .send(body);
+        .header("vary", "accept-encoding");
+      if (encoding) reply.header("content-encoding", encoding);
+      return reply.send(encoding ? file[encoding] : file.raw);
     }
     if (ROOT_FILE.test(path)) {
       const body = await readOr404(join(dist, path), "File");

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/harness.ts";
 
@@ -11,6 +12,7 @@ import { createTestApp, type TestApp } from "../../../test/harness.ts";
 let t: TestApp;
 let bare: TestApp;
 let dist: string;
+const BIG = `export const words = ${JSON.stringify("coffee ".repeat(2000))};`;
 const INDEX = `<!doctype html><html><head><script type="module" src="/assets/index-AbC123xy.js"></script></head><body><div id="root"></div></body></html>`;
 
 beforeAll(async () => {
@@ -19,6 +21,10 @@ beforeAll(async () => {
   writeFileSync(join(dist, "index.html"), INDEX);
   writeFileSync(join(dist, "assets", "index-AbC123xy.js"), "console.log('dashboard')");
   writeFileSync(join(dist, "assets", "index-Zz9_x-1a.css"), "body{color:red}");
+  // The build writes compressed copies beside larger files (vite.config.ts precompress()).
+  writeFileSync(join(dist, "assets", "big-Q1w2e3r4.js"), BIG);
+  writeFileSync(join(dist, "assets", "big-Q1w2e3r4.js.br"), brotliCompressSync(BIG));
+  writeFileSync(join(dist, "assets", "big-Q1w2e3r4.js.gz"), gzipSync(BIG));
   writeFileSync(join(dist, "favicon.svg"), "<svg xmlns='http://www.w3.org/2000/svg'/>");
   t = await createTestApp({ dashboardDir: dist });
   bare = await createTestApp();
@@ -63,6 +69,33 @@ describe("the built dashboard", () => {
     expect(icon.statusCode).toBe(200);
     expect(icon.headers["content-type"]).toBe("image/svg+xml");
     expect(icon.headers["cache-control"]).toBe("public, max-age=3600");
+  });
+
+  it("sends the build's Brotli or gzip copy to browsers that accept it, the raw file otherwise", async () => {
+    const asset = "/assets/big-Q1w2e3r4.js";
+    const br = await t.app.inject({
+      method: "GET",
+      url: asset,
+      headers: { "accept-encoding": "gzip, deflate, br, zstd" },
+    });
+    expect(br.headers["content-encoding"]).toBe("br");
+    expect(br.headers.vary).toContain("accept-encoding");
+    expect(br.rawPayload.length).toBeLessThan(BIG.length / 10);
+    expect(brotliDecompressSync(br.rawPayload).toString()).toBe(BIG);
+    const gz = await t.app.inject({ method: "GET", url: asset, headers: { "accept-encoding": "gzip" } });
+    expect(gz.headers["content-encoding"]).toBe("gzip");
+    expect(gunzipSync(gz.rawPayload).toString()).toBe(BIG);
+    const raw = await get(t, asset);
+    expect(raw.headers["content-encoding"]).toBeUndefined();
+    expect(raw.body).toBe(BIG);
+    // A file the build left uncompressed (too small to gain) goes out as it is.
+    const small = await t.app.inject({
+      method: "GET",
+      url: "/assets/index-AbC123xy.js",
+      headers: { "accept-encoding": "br" },
+    });
+    expect(small.headers["content-encoding"]).toBeUndefined();
+    expect(small.body).toBe("console.log('dashboard')");
   });
 
   it("answers a missing asset with a 404, not with the page", async () => {
