@@ -43,6 +43,14 @@ const queryClient = new QueryClient({
   },
 });
 const router = makeRouter(queryClient);
+// Fetch the code of the screen being opened now, alongside the session check the route guards
+// wait for, rather than after it (one round trip less before the first screen).
+for (const match of router.matchRoutes(location.pathname, {})) {
+  const route = (router.routesById as Record<string, Parameters<typeof router.loadRouteChunk>[0]>)[
+    match.routeId
+  ];
+  if (route) void router.loadRouteChunk(route)?.catch(() => undefined);
+}
 connection.onRestored(() => {
   void queryClient.invalidateQueries();
   toast.success(i18n.t("connection.restored"));
