@@ -161,7 +161,10 @@ function AgentKnowledge({ workspaceId, agent }: { workspaceId: string; agent: TA
         ) : sources.isError ? (
           <ErrorState error={sources.error} onRetry={() => void sources.refetch()} />
         ) : sources.data.sources.length === 0 ? (
-          <EmptyState title={t("sources.emptyTitle")} body={t("sources.emptyBody")} />
+          <EmptyState
+            title={t("sources.emptyTitle")}
+            body={t(canEdit ? "sources.emptyBody" : "sources.emptyBodyReadOnly")}
+          />
         ) : (
           <SourceList {...ids} sources={sources.data.sources} readOnly={!canEdit} />
         )}

@@ -25,6 +25,7 @@ import { overlayClass } from "../../components/ui/dialog.tsx";
 import { LANGUAGES, rememberLanguage } from "../../i18n/index.ts";
 import { saveLocale, signOut, workspacesQuery } from "../../lib/session.ts";
 import { getTheme, setTheme, THEMES } from "../../lib/theme.ts";
+import { useAgentAccess } from "../agents/agent-access.ts";
 
 // ⌘K / Ctrl+K: go anywhere, create an agent, switch workspace, theme or language, sign out.
 // cmdk does the filtering and the listbox keyboard model; Radix Dialog traps focus. This chunk
@@ -54,6 +55,7 @@ export function CommandPalette(props: {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const { data: workspaces = [] } = useQuery(workspacesQuery);
+  const { canEdit } = useAgentAccess(props.workspaceId);
   const close = () => props.onOpenChange(false);
   const go = (to: string) => () => {
     close();
@@ -75,7 +77,9 @@ export function CommandPalette(props: {
     {
       heading: t("palette.actions"),
       items: [
-        { id: "new-agent", label: t("palette.newAgent"), icon: Plus, run: go(`${ws}/agents/new`) },
+        ...(canEdit
+          ? [{ id: "new-agent", label: t("palette.newAgent"), icon: Plus, run: go(`${ws}/agents/new`) }]
+          : []),
         {
           id: "new-workspace",
           label: t("palette.newWorkspace"),
