@@ -1,16 +1,22 @@
 import { useParams } from "@tanstack/react-router";
 import { MessageSquareText, MessagesSquare, WifiOff } from "lucide-react";
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Button } from "../../components/ui/button.tsx";
 import { cn } from "../../lib/cn.ts";
 import { PageHeader } from "../shell/page-header.tsx";
-import { CannedResponsesDialog } from "./canned-responses-dialog.tsx";
 import { ConversationList } from "./conversation-list.tsx";
 import { ConversationView } from "./conversation-view.tsx";
 import { NS } from "./i18n.ts";
 import { NotificationToggle } from "./notifications.tsx";
 import { useInboxSync } from "./use-inbox-sync.ts";
+
+// The saved-replies editor validates with the contracts' zod schemas: loaded when first opened,
+// so the inbox's first screen does not wait for them.
+const CannedResponsesDialog = lazy(() =>
+  import("./canned-responses-dialog.tsx").then((m) => ({ default: m.CannedResponsesDialog })),
+);
+
 import { LiveContext, useAcquireLive, useLiveStatus } from "./use-live.ts";
 
 // The live inbox: conversations on the left, the open one on the right (on a phone, one at a
@@ -79,7 +85,11 @@ export function InboxPage() {
           )}
         </section>
       </div>
-      <CannedResponsesDialog workspaceId={workspaceId} open={cannedOpen} onOpenChange={setCannedOpen} />
+      {cannedOpen && (
+        <Suspense fallback={null}>
+          <CannedResponsesDialog workspaceId={workspaceId} open={cannedOpen} onOpenChange={setCannedOpen} />
+        </Suspense>
+      )}
     </LiveContext.Provider>
   );
 }
