@@ -68,6 +68,15 @@ export function attachRealtime(app: FastifyInstance, ctx: AppContext, redis: Red
     // ioredis reconnects by itself; an "error" event nobody listens to would crash the process.
     pub.on("error", () => {});
     sub.on("error", () => {});
+    // The adapter publishes fire-and-forget (no catch): a publish while Redis is unreachable, or
+    // racing the shutdown's QUIT, would be an unhandled rejection. A lost fan-out message is
+    // acceptable — clients refetch when they reconnect — so each publish gets a handler here.
+    const publish = pub.publish.bind(pub) as (...args: unknown[]) => Promise<number>;
+    pub.publish = ((...args: unknown[]) => {
+      const sent = publish(...args);
+      sent.catch(() => {});
+      return sent;
+    }) as typeof pub.publish;
     io.adapter(createAdapter(pub, sub, { key: `${ctx.config.redisKeyPrefix}socket.io` }));
   }
 
@@ -198,9 +207,12 @@ export function attachRealtime(app: FastifyInstance, ctx: AppContext, redis: Red
     },
   );
 
-  forwardDomainEvents(ctx, inbox, visitor);
+  let open = true;
+  forwardDomainEvents(ctx, inbox, visitor, () => open);
 
   app.addHook("onClose", async () => {
+    // Events still come from work finishing after close (a turn, a job): nothing more is sent.
+    open = false;
     await io.close();
     // QUIT after the adapter's last commands (its unsubscribe is still in flight when close()
     // returns); a hard disconnect would reject them with nobody to catch it.
@@ -251,9 +263,17 @@ async function conversationOf(ctx: AppContext, conversationId: unknown) {
 }
 
 /** Domain events of this node → the sockets that should hear them, on every node. */
-function forwardDomainEvents(ctx: AppContext, inbox: InboxNamespace, visitor: VisitorNamespace): void {
+function forwardDomainEvents(
+  ctx: AppContext,
+  inbox: InboxNamespace,
+  visitor: VisitorNamespace,
+  isOpen: () => boolean,
+): void {
   const ws = (id: string) => inbox.to(`ws:${id}`);
-  const on = ctx.events.on.bind(ctx.events);
+  const on: typeof ctx.events.on = (name, handler) =>
+    ctx.events.on(name, (e) => {
+      if (isOpen()) handler(e);
+    });
   on("conversation.created", (e) => ws(e.workspaceId).emit("conversation.created", strip(e)));
   on("conversation.updated", (e) => {
     ws(e.workspaceId).emit("conversation.updated", strip(e));
