@@ -7,6 +7,7 @@ import { Button } from "../../components/ui/button.tsx";
 import { Select } from "../../components/ui/input.tsx";
 import { ErrorState } from "../../components/ui/states.tsx";
 import { sessionQuery, workspacesQuery } from "../../lib/session.ts";
+import { useLive, useLiveEvents } from "../../lib/use-live.ts";
 import { Composer } from "./composer.tsx";
 import { ChannelBadge, conversationName, StatusBadge } from "./conversation-bits.tsx";
 import { NS } from "./i18n.ts";
@@ -20,7 +21,6 @@ import {
 import { patchPages } from "./inbox-logic.ts";
 import { Transcript } from "./transcript.tsx";
 import { useConversationActions } from "./use-conversation-actions.ts";
-import { useLive, useLiveEvents } from "./use-live.ts";
 import { VisitorDetails } from "./visitor-details.tsx";
 
 const TYPING_TIMEOUT_MS = 6000;

@@ -17,7 +17,7 @@ const CannedResponsesDialog = lazy(() =>
   import("./canned-responses-dialog.tsx").then((m) => ({ default: m.CannedResponsesDialog })),
 );
 
-import { LiveContext, useAcquireLive, useLiveStatus } from "./use-live.ts";
+import { LiveContext, useAcquireLive, useLiveStatus } from "../../lib/use-live.ts";
 
 // The live inbox: conversations on the left, the open one on the right (on a phone, one at a
 // time: the list, then the conversation with a way back). Both routes render this page.

@@ -2,13 +2,13 @@ import { type InfiniteData, useQueryClient } from "@tanstack/react-query";
 import { useNavigate } from "@tanstack/react-router";
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
+import { useLiveEvents } from "../../lib/use-live.ts";
+import type { InboxLive } from "../../lib/workspace-live.ts";
 import { conversationName } from "./conversation-bits.tsx";
 import { NS } from "./i18n.ts";
 import { inboxKeys, type TInboxConversation, type TInboxList, type TTranscript } from "./inbox-api.ts";
 import { appendMessage, patchPages } from "./inbox-logic.ts";
-import type { InboxLive } from "./inbox-socket.ts";
 import { notifyIfHidden } from "./notifications.tsx";
-import { useLiveEvents } from "./use-live.ts";
 
 // Live events → the query cache. Payloads are small (ids and what changed), so most events
 // refetch what they touch; operator replies and notes carry their text and go straight in.

@@ -1,43 +1,33 @@
-import type { InboxClientEvents, InboxServerEvents } from "@minichat/contracts";
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
-import type { Socket } from "socket.io-client";
+import { useAcquireLive } from "../../lib/use-live.ts";
 import { leadsKey } from "./leads-api.ts";
 
 /**
  * New and changed leads (a visitor leaving details, a teammate moving one) refresh the screen
- * through the workspace's /inbox socket. socket.io-client loads with this screen, not the shell.
- * Each (re)connect refetches too: events are not replayed, and the first may precede the socket.
+ * through the workspace's shared live socket (lib/workspace-live.ts). Each (re)join refetches
+ * too: events are not replayed, and the first may precede the socket.
  */
 export function useLiveLeads(workspaceId: string) {
   const queryClient = useQueryClient();
+  const live = useAcquireLive(workspaceId);
   useEffect(() => {
-    let socket: Socket<InboxServerEvents, InboxClientEvents> | null = null;
-    let closed = false;
+    if (!live) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
     // A burst of events (an import, a merge) is one refetch.
     const refresh = () => {
       clearTimeout(timer);
       timer = setTimeout(() => void queryClient.invalidateQueries({ queryKey: leadsKey(workspaceId) }), 200);
     };
-    void import("socket.io-client").then(({ io }) => {
-      if (closed) return;
-      socket = io("/inbox", {
-        path: "/socket.io",
-        withCredentials: true,
-        transports: ["websocket", "polling"],
-      });
-      socket.on("connect", () => {
-        socket?.emit("join", { workspaceId });
-        refresh();
-      });
-      socket.on("lead.captured", (e) => e.workspaceId === workspaceId && refresh());
-      socket.on("lead.updated", (e) => e.workspaceId === workspaceId && refresh());
+    const offResync = live.onResync(refresh);
+    const offEvents = live.on((event, payload) => {
+      const about = (payload as { workspaceId?: string }).workspaceId;
+      if ((event === "lead.captured" || event === "lead.updated") && about === workspaceId) refresh();
     });
     return () => {
-      closed = true;
       clearTimeout(timer);
-      socket?.close();
+      offResync();
+      offEvents();
     };
-  }, [queryClient, workspaceId]);
+  }, [live, queryClient, workspaceId]);
 }

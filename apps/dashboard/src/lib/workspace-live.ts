@@ -1,10 +1,11 @@
 import type { InboxClientEvents, InboxServerEvents } from "@minichat/contracts";
 import type { Socket } from "socket.io-client";
 
-// One /inbox socket per workspace, shared by the inbox's components and kept for a moment after
-// the last one lets go (list → conversation navigation remounts the page; a new handshake each
-// time would drop events in between). socket.io-client is imported on first use, so it stays
-// out of the shell's bundle.
+// One /inbox socket per workspace (the members' realtime namespace), shared by every screen that
+// listens — the inbox's components, the leads screen — and kept for a moment after the last one
+// lets go (list → conversation navigation remounts the page; a new handshake each time would drop
+// events in between). socket.io-client is imported on first use, so it stays out of the shell's
+// bundle.
 
 export type LiveStatus = "connecting" | "connected" | "reconnecting";
 type EventName = keyof InboxServerEvents;
@@ -19,6 +20,8 @@ const EVENTS: EventName[] = [
   "message.delta",
   "typing",
   "handoff.requested",
+  "lead.captured",
+  "lead.updated",
 ];
 const RELEASE_AFTER_MS = 3000;
 const RETRY_AFTER_MS = 5000;

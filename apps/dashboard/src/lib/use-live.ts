@@ -1,6 +1,6 @@
 import type { InboxServerEvents } from "@minichat/contracts";
 import { createContext, useContext, useEffect, useRef, useState, useSyncExternalStore } from "react";
-import { acquireLive, type InboxLive, type LiveStatus } from "./inbox-socket.ts";
+import { acquireLive, type InboxLive, type LiveStatus } from "./workspace-live.ts";
 
 export const LiveContext = createContext<InboxLive | null>(null);
 
