@@ -17,9 +17,14 @@ export class ApiError extends Error {
     this.details = details;
   }
 
-  /** Messages per field from a VALIDATION_FAILED answer (`details: [{ path, message }]`). */
+  /**
+   * Messages per field: a VALIDATION_FAILED answer lists them (`details: [{ path, message }]`);
+   * another error may name the one field it is about (`details: { field }`), with its own message.
+   */
   fieldErrors(): Record<string, string> {
     const out: Record<string, string> = {};
+    const field = (this.details as { field?: unknown } | null | undefined)?.field;
+    if (typeof field === "string" && field) out[field] = this.message;
     if (!Array.isArray(this.details)) return out;
     for (const d of this.details as { path?: string; message?: string }[]) {
       if (d.path && d.message && !out[d.path]) out[d.path] = d.message;

@@ -35,8 +35,7 @@ export function fieldOfError(error: unknown, hasBaseUrl: boolean): FormField | n
     return status === undefined && hasBaseUrl ? "baseUrl" : "apiKey";
   }
   if (error.code === "VALIDATION_FAILED") {
-    const named =
-      (error.details as { field?: string } | undefined)?.field ?? Object.keys(error.fieldErrors())[0];
+    const named = Object.keys(error.fieldErrors())[0];
     if (named === "apiKey" || named === "baseUrl" || named === "models") return named;
   }
   return null;
